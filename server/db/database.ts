@@ -1,0 +1,76 @@
+// Opens the database: the external one in DATABASE_URL, or an embedded
+// PostgreSQL under the data directory. One pg.Pool serves Prisma (through the
+// driver adapter), raw SQL, the job queue and LISTEN/NOTIFY.
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client.ts";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
+
+export type Db = PrismaClient;
+
+// BIGINT counters (uptime, execution time) come back as strings by default;
+// Prisma handles its own columns, raw queries get numbers where they fit.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+export interface Database {
+  url: string;
+  pool: pg.Pool;
+  db: Db;
+  embedded?: EmbeddedPostgres;
+  close: () => Promise<void>;
+}
+
+export function createPool(url: string, max: number) {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+export function createPrisma(pool: pg.Pool): Db {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+export async function ensureDatabase(adminUrl: string, name: string) {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) await c.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPort?: number;
+  poolSize: number;
+  log: (msg: string) => void;
+}): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = opts.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.embeddedPort });
+    await ensureDatabase(embedded.url("postgres"), "switchyard");
+    url = embedded.url("switchyard");
+    opts.log(`embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${opts.dataDir}/pg)`);
+  }
+  const pool = createPool(url, opts.poolSize);
+  const db = createPrisma(pool);
+  return {
+    url,
+    pool,
+    db,
+    embedded,
+    close: async () => {
+      await db.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+      await embedded?.stop();
+    },
+  };
+}

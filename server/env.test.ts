@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env.ts";
+
+describe("parseEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.MANAGER_GRPC_PORT).toBe(50051);
+    expect(env.AGENT_TIMEOUT).toBe(120_000);
+    expect(env.AGENT_HEARTBEAT_INTERVAL).toBe(30_000);
+    expect(env.MANAGER_GRPC_MAX_MESSAGE_BYTES).toBe(16_777_216);
+    expect(env.MANAGER_GRPC_ENABLED).toBe(true);
+    expect(env.SWITCHYARD_ROLES).toEqual(["web", "grpc", "worker"]);
+    expect(env.AGENT_API_KEY).toBeUndefined();
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every bad variable in one message", () => {
+    let message = "";
+    try {
+      parseEnv({ PORT: "http", AGENT_TIMEOUT: "-5", SWITCHYARD_ROLES: "web,cook", DATABASE_URL: "mysql://x", AGENT_API_KEY: "short" });
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      message = (err as Error).message;
+    }
+    for (const name of ["PORT", "AGENT_TIMEOUT", "SWITCHYARD_ROLES", "DATABASE_URL", "AGENT_API_KEY"]) expect(message).toContain(name);
+    expect(message).toContain("cook");
+  });
+
+  it("parses booleans and role lists", () => {
+    const env = parseEnv({ MANAGER_GRPC_ENABLED: "false", SWITCHYARD_ROLES: "worker, web" });
+    expect(env.MANAGER_GRPC_ENABLED).toBe(false);
+    expect(env.SWITCHYARD_ROLES).toEqual(["worker", "web"]);
+  });
+});

@@ -1,0 +1,30 @@
+import { createCallerFactory, router } from "./trpc.ts";
+import { authRouter } from "./routers/auth.ts";
+import {
+  agentsRouter,
+  dashboardRouter,
+  devicesRouter,
+  historyRouter,
+  notificationsRouter,
+  searchRouter,
+  settingsRouter,
+  tasksRouter,
+  templatesRouter,
+} from "./routers/resources.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  agents: agentsRouter,
+  devices: devicesRouter,
+  tasks: tasksRouter,
+  history: historyRouter,
+  notifications: notificationsRouter,
+  templates: templatesRouter,
+  settings: settingsRouter,
+  dashboard: dashboardRouter,
+  search: searchRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof createCaller>;
