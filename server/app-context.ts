@@ -11,6 +11,7 @@ import { createDeviceService } from "./services/devices.ts";
 import { createNotificationService } from "./services/notifications.ts";
 import { createSettingsService } from "./services/settings.ts";
 import { createQueryServices } from "./services/queries.ts";
+import { createAgentReportService } from "./services/agent-reports.ts";
 
 export interface AppContextInput {
   env: Env;
@@ -33,6 +34,7 @@ export function createAppContext({ env, db, pool, databaseUrl, log, throttle }: 
       db,
       defaults: { taskDefaultDeadlineSeconds: env.TASK_DEFAULT_DEADLINE_SECONDS, historyRetentionDays: 90 },
     }),
+    agentReports: createAgentReportService({ db, pool, bus, notifications, log: log.child({ part: "agents" }) }),
     ...createQueryServices({ db }),
   };
   return {

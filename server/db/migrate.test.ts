@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createEmptyDatabase } from "../../test/helpers/db.ts";
 import { migrate, MigrationError, readMigrations } from "./migrate.ts";
 

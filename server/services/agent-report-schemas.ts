@@ -1,0 +1,134 @@
+// What rauto agents send, in the agent's own snake_case field names. Both the
+// HTTP and the gRPC adapters validate against these same schemas (the gRPC
+// adapter first turns its *_json strings into JSON and uint64 strings into numbers).
+import { z } from "zod";
+
+const U32 = 4_294_967_295;
+const u32 = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must not be negative").max(U32, "is larger than a u32");
+const u16port = z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-65535").max(65_535, "must be 1-65535");
+// uptime is a u64 on the wire; anything past 2^53 is not a real uptime
+const u64 = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER, "is too large");
+const name = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
+const host = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
+const text = (max: number) => z.string({ error: "must be a string" }).max(max, `must be at most ${max} characters`);
+const timestamp = z.iso.datetime({ offset: true, message: "must be an RFC 3339 timestamp" });
+const json = z.unknown();
+
+export const RegisterAgentSchema = z.object({
+  name,
+  host,
+  port: u16port,
+  version: text(64).default(""),
+  capabilities: z.array(text(128)).max(256, "at most 256 capabilities").default([]),
+  connections_count: u32.default(0),
+  templates_count: u32.default(0),
+});
+
+export const HeartbeatSchema = z.object({
+  name,
+  status: text(32).default("online"),
+  running_tasks: u32.default(0),
+  connections_count: u32.default(0),
+  templates_count: u32.default(0),
+  uptime_seconds: u64.default(0),
+});
+
+export const OfflineSchema = z.object({ name });
+
+export const MAX_DEVICES_PER_REPORT = 100_000;
+
+const uniqueNames = <T extends { name: string }>(devices: T[], ctx: z.RefinementCtx) => {
+  const seen = new Map<string, number>();
+  devices.forEach((d, i) => {
+    const first = seen.get(d.name);
+    if (first !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["devices", i, "name"], message: `duplicates devices.${first}.name ("${d.name}")` });
+    } else seen.set(d.name, i);
+  });
+};
+
+export const ReportDevicesSchema = z
+  .object({
+    name,
+    devices: z
+      .array(z.object({ name, host, port: u16port, device_profile: text(128).default("") }))
+      .max(MAX_DEVICES_PER_REPORT, `at most ${MAX_DEVICES_PER_REPORT} devices per report`),
+  })
+  .superRefine((v, ctx) => uniqueNames(v.devices, ctx));
+
+export const UpdateDeviceStatusSchema = z
+  .object({
+    name,
+    devices: z
+      .array(z.object({ name, host: text(255).default(""), reachable: z.boolean({ error: "must be true or false" }) }))
+      .max(MAX_DEVICES_PER_REPORT, `at most ${MAX_DEVICES_PER_REPORT} devices per report`),
+  })
+  .superRefine((v, ctx) => uniqueNames(v.devices, ctx));
+
+export const ErrorCategories = ["async_delivery", "sync", "runtime"] as const;
+export const ErrorSeverities = ["warning", "error"] as const;
+
+export const ReportErrorSchema = z.object({
+  name,
+  category: z.enum(ErrorCategories, { error: `must be one of ${ErrorCategories.join(", ")}` }),
+  kind: text(128).min(1, "must not be empty"),
+  severity: z.enum(ErrorSeverities, { error: `must be one of ${ErrorSeverities.join(", ")}` }),
+  occurred_at: timestamp,
+  retryable: z.boolean({ error: "must be true or false" }),
+  message: text(10_000),
+  task_id: text(128).optional(),
+  operation: text(64).optional(),
+  target_url: text(2048).optional(),
+  http_method: text(16).optional(),
+  http_status: z.number().int().min(100, "must be an HTTP status").max(599, "must be an HTTP status").optional(),
+  details: json.optional(),
+});
+
+export const TaskEventTypes = ["started", "progress", "log", "step_started", "step_completed", "warning", "failed", "completed"] as const;
+export const EventLevels = ["info", "success", "warning", "error"] as const;
+
+export const TaskEventSchema = z.object({
+  task_id: text(128).min(1, "must not be empty"),
+  agent_name: name,
+  event_type: z.enum(TaskEventTypes, { error: `must be one of ${TaskEventTypes.join(", ")}` }),
+  message: text(65_536),
+  level: z.enum(EventLevels, { error: `must be one of ${EventLevels.join(", ")}` }),
+  occurred_at: timestamp,
+  stage: text(255).optional(),
+  progress: z.number().int("must be a whole number").min(0, "must be 0-100").max(100, "must be 0-100").optional(),
+  details: json.optional(),
+});
+
+export const CallbackStatuses = ["success", "failed"] as const;
+
+export const ResultSummarySchema = z.looseObject({
+  operation: text(64).optional(),
+  outcome: z.enum(["success", "partial_success", "failed", "dry_run"]).optional(),
+  success: z.boolean().optional(),
+  summary: text(65_536).optional(),
+  counts: z
+    .looseObject({ total: u32.optional(), succeeded: u32.optional(), failed: u32.optional(), skipped: u32.optional() })
+    .optional(),
+  recording_available: z.boolean().optional(),
+  details: json.optional(),
+});
+
+export const TaskCallbackSchema = z.object({
+  task_id: text(128).min(1, "must not be empty"),
+  agent_name: name,
+  status: z.enum(CallbackStatuses, { error: `must be one of ${CallbackStatuses.join(", ")}` }),
+  started_at: timestamp,
+  completed_at: timestamp,
+  execution_time_ms: u64,
+  result_summary: ResultSummarySchema.optional().nullable(),
+  result: json.optional(),
+  error: text(65_536).optional().nullable(),
+});
+
+export type RegisterAgentReport = z.infer<typeof RegisterAgentSchema>;
+export type HeartbeatReport = z.infer<typeof HeartbeatSchema>;
+export type ReportDevicesReport = z.infer<typeof ReportDevicesSchema>;
+export type UpdateDeviceStatusReport = z.infer<typeof UpdateDeviceStatusSchema>;
+export type ErrorReport = z.infer<typeof ReportErrorSchema>;
+export type TaskEventReport = z.infer<typeof TaskEventSchema>;
+export type TaskCallbackReport = z.infer<typeof TaskCallbackSchema>;

@@ -1,0 +1,376 @@
+// What agents report about themselves, their inventory and their tasks. The
+// HTTP and gRPC adapters both call these functions with validated input, so a
+// report has the same effect whichever transport carried it.
+import type pg from "pg";
+import type { Db } from "../db/database.ts";
+import type { Bus } from "../events/bus.ts";
+import type { Logger } from "../log.ts";
+import { AppError } from "../errors.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import type { NotificationService } from "./notifications.ts";
+import type {
+  ErrorReport,
+  HeartbeatReport,
+  RegisterAgentReport,
+  ReportDevicesReport,
+  TaskCallbackReport,
+  TaskEventReport,
+  UpdateDeviceStatusReport,
+} from "./agent-report-schemas.ts";
+import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
+import { historyRowsFor } from "./history-rows.ts";
+
+export type ReportMode = "http" | "grpc";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const unknownAgent = (name: string) =>
+  new AppError("NOT_FOUND", `Agent "${name}" is not registered with this manager; register first (rauto does this by itself after failed heartbeats).`);
+const unknownTask = (taskId: string, agent: string) =>
+  new AppError("NOT_FOUND", `Task ${taskId} is not known to this manager for agent "${agent}"; the report was not stored.`);
+
+export function createAgentReportService({ db, pool, bus, notifications, log }: { db: Db; pool: pg.Pool; bus: Bus; notifications: NotificationService; log: Logger }) {
+  async function agentIdByName(name: string): Promise<string> {
+    const { rows } = await pool.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [name]);
+    if (!rows[0]) throw unknownAgent(name);
+    return rows[0].id;
+  }
+
+  async function announce(agent: { id: string; name: string }, status: "online" | "offline", reason: string) {
+    log.info({ agent: agent.name, status, reason }, "agent status changed");
+    const online = status === "online";
+    await notifications.create({
+      type: online ? "agent_online" : "agent_offline",
+      level: online ? "success" : "warning",
+      title: online ? `Agent ${agent.name} is online` : `Agent ${agent.name} went offline`,
+      message: online
+        ? reason === "registered"
+          ? `${agent.name} registered with this manager.`
+          : `${agent.name} is sending heartbeats again.`
+        : `${agent.name} announced that it is shutting down.`,
+      link: `/agents/${agent.id}`,
+      entityType: "agent",
+      entityId: agent.id,
+    });
+    await bus.publish({ type: "agent", agentId: agent.id, name: agent.name, status });
+  }
+
+  /** The run an agent reports about: `task_id` is the run id Switchyard sent it. */
+  async function runFor(taskId: string, agentName: string) {
+    if (!UUID.test(taskId)) throw unknownTask(taskId, agentName);
+    const run = await db.taskRun.findUnique({
+      where: { id: taskId },
+      select: { id: true, taskId: true, agentName: true, agentId: true, status: true, callbackAt: true, connection: true, deviceId: true, operation: true, startedAt: true, deliveredAt: true },
+    });
+    if (!run || run.agentName !== agentName) throw unknownTask(taskId, agentName);
+    return run;
+  }
+
+  return {
+    async register(r: RegisterAgentReport, mode: ReportMode) {
+      const { rows } = await pool.query<{ id: string; name: string; status: string; prev: string | null }>(
+        `WITH prev AS (SELECT status FROM agents WHERE name = $1)
+         INSERT INTO agents (name, host, port, report_mode, version, capabilities, connections_count, templates_count,
+                             status, status_reason, status_changed_at, last_heartbeat_at, registered_at, updated_at)
+         VALUES ($1, $2, $3, $4::"ReportMode", $5, $6, $7, $8, 'online', 'registered', now(), now(), now(), now())
+         ON CONFLICT (name) DO UPDATE SET
+           host = EXCLUDED.host, port = EXCLUDED.port, report_mode = EXCLUDED.report_mode, version = EXCLUDED.version,
+           capabilities = EXCLUDED.capabilities, connections_count = EXCLUDED.connections_count,
+           templates_count = EXCLUDED.templates_count, last_heartbeat_at = now(), registered_at = now(), updated_at = now(),
+           status = 'online',
+           status_reason = CASE WHEN agents.status <> 'online' THEN 'registered' ELSE agents.status_reason END,
+           status_changed_at = CASE WHEN agents.status <> 'online' THEN now() ELSE agents.status_changed_at END
+         RETURNING id, name, status::text, (SELECT status::text FROM prev) AS prev`,
+        [r.name, r.host, r.port, mode, r.version, r.capabilities, r.connections_count, r.templates_count],
+      );
+      const a = rows[0]!;
+      if (a.prev !== "online") await announce(a, "online", "registered");
+      return { id: a.id, name: a.name, status: a.status };
+    },
+
+    async heartbeat(h: HeartbeatReport) {
+      const { rows } = await pool.query<{ id: string; prev: string }>(
+        `UPDATE agents a SET last_heartbeat_at = now(), running_tasks = $2, connections_count = $3, templates_count = $4,
+                uptime_seconds = $5, updated_at = now(), status = 'online',
+                status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
+                status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
+           FROM (SELECT id, status::text AS prev FROM agents WHERE name = $1 FOR UPDATE) old
+          WHERE a.id = old.id
+         RETURNING a.id, old.prev`,
+        [h.name, h.running_tasks, h.connections_count, h.templates_count, h.uptime_seconds],
+      );
+      const a = rows[0];
+      if (!a) throw unknownAgent(h.name);
+      if (a.prev !== "online") await announce({ id: a.id, name: h.name }, "online", "heartbeat");
+      return { id: a.id };
+    },
+
+    async offline(name: string) {
+      const { rows } = await pool.query<{ id: string; prev: string }>(
+        `UPDATE agents a SET status = 'offline', status_reason = 'offline_notice', status_changed_at = now(), updated_at = now()
+           FROM (SELECT id, status::text AS prev FROM agents WHERE name = $1 FOR UPDATE) old
+          WHERE a.id = old.id
+         RETURNING a.id, old.prev`,
+        [name],
+      );
+      const a = rows[0];
+      if (!a) throw unknownAgent(name);
+      if (a.prev === "online") await announce({ id: a.id, name }, "offline", "offline_notice");
+      return { id: a.id };
+    },
+
+    /**
+     * Full inventory sync. Devices the agent no longer lists are marked removed
+     * (removed_at), not deleted, so history and runs keep pointing at them; a
+     * device that reappears is restored. Unchanged rows are not rewritten.
+     */
+    async reportDevices(r: ReportDevicesReport) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const { rows: ag } = await client.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [r.name]);
+        if (!ag[0]) throw unknownAgent(r.name);
+        const agentId = ag[0].id;
+        // one sync per agent at a time: concurrent reports queue instead of interleaving
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('switchyard.devices'), hashtext($1))", [agentId]);
+        const names: string[] = [];
+        const hosts: string[] = [];
+        const ports: number[] = [];
+        const profiles: string[] = [];
+        for (const d of r.devices) {
+          names.push(d.name);
+          hosts.push(d.host);
+          ports.push(d.port);
+          profiles.push(d.device_profile);
+        }
+        const { rows } = await client.query<{ upserted: number; removed: number }>(
+          `WITH input AS (
+             SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS t(name, host, port, profile)
+           ), up AS (
+             INSERT INTO devices (agent_id, name, host, port, device_profile, removed_at, updated_at)
+             SELECT $1, name, host, port, profile, NULL, now() FROM input ORDER BY name
+             ON CONFLICT (agent_id, name) DO UPDATE SET
+               host = EXCLUDED.host, port = EXCLUDED.port, device_profile = EXCLUDED.device_profile,
+               removed_at = NULL, updated_at = now()
+             WHERE devices.host IS DISTINCT FROM EXCLUDED.host OR devices.port IS DISTINCT FROM EXCLUDED.port
+                OR devices.device_profile IS DISTINCT FROM EXCLUDED.device_profile OR devices.removed_at IS NOT NULL
+             RETURNING 1
+           ), gone AS (
+             UPDATE devices SET removed_at = now(), updated_at = now()
+              WHERE agent_id = $1 AND removed_at IS NULL
+                AND NOT EXISTS (SELECT 1 FROM input i WHERE i.name = devices.name)
+             RETURNING 1
+           )
+           SELECT (SELECT count(*) FROM up)::int AS upserted, (SELECT count(*) FROM gone)::int AS removed`,
+          [agentId, names, hosts, ports, profiles],
+        );
+        await client.query("UPDATE agents SET inventory_synced_at = now(), connections_count = $2 WHERE id = $1", [agentId, r.devices.length]);
+        await client.query("COMMIT");
+        const res = rows[0]!;
+        await bus.publish({ type: "device", agentId, count: r.devices.length });
+        return { synced: r.devices.length, changed: res.upserted, removed: res.removed };
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    /** Reachability for the named devices; a change of state is kept as history. */
+    async updateDeviceStatus(r: UpdateDeviceStatusReport) {
+      const agentId = await agentIdByName(r.name);
+      const names = r.devices.map((d) => d.name);
+      const reachable = r.devices.map((d) => d.reachable);
+      const { rows } = await pool.query<{ updated: number; changed: number }>(
+        `WITH input AS (
+           SELECT * FROM unnest($2::text[], $3::bool[]) AS t(name, reachable)
+         ), old AS (
+           SELECT d.id, d.status AS old_status, i.reachable FROM devices d JOIN input i ON i.name = d.name
+            WHERE d.agent_id = $1 ORDER BY d.id FOR UPDATE OF d
+         ), upd AS (
+           UPDATE devices d SET status = (CASE WHEN old.reachable THEN 'reachable' ELSE 'unreachable' END)::"DeviceStatus",
+                  last_checked_at = now(), updated_at = now()
+             FROM old WHERE d.id = old.id
+           RETURNING d.id, d.status, old.old_status
+         ), hist AS (
+           INSERT INTO device_status_events (device_id, status, at)
+           SELECT id, status, now() FROM upd WHERE status IS DISTINCT FROM old_status
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM upd)::int AS updated, (SELECT count(*) FROM hist)::int AS changed`,
+        [agentId, names, reachable],
+      );
+      const res = rows[0]!;
+      if (res.changed > 0) await bus.publish({ type: "device", agentId, count: res.changed });
+      return { updated: res.updated, changed: res.changed };
+    },
+
+    async reportError(e: ErrorReport) {
+      const { rows } = await pool.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [e.name]);
+      const agentId = rows[0]?.id ?? null;
+      const run = e.task_id && UUID.test(e.task_id) ? await db.taskRun.findUnique({ where: { id: e.task_id }, select: { id: true, taskId: true, agentName: true, status: true } }) : null;
+      const ownRun = run && run.agentName === e.name ? run : null;
+      const report = await db.$transaction(async (tx) => {
+        const created = await tx.agentErrorReport.create({
+          data: {
+            agentId,
+            agentName: e.name,
+            category: e.category,
+            kind: e.kind,
+            severity: e.severity,
+            occurredAt: new Date(e.occurred_at),
+            retryable: e.retryable,
+            message: e.message,
+            taskId: e.task_id ?? null,
+            runId: ownRun?.id ?? null,
+            operation: e.operation ?? null,
+            targetUrl: e.target_url ?? null,
+            httpMethod: e.http_method ?? null,
+            httpStatus: e.http_status ?? null,
+            details: e.details === undefined ? undefined : (e.details as Prisma.InputJsonValue),
+          },
+          select: { id: true },
+        });
+        if (ownRun) {
+          await appendTaskEvent(tx, {
+            taskId: ownRun.taskId,
+            runId: ownRun.id,
+            source: "agent",
+            eventType: "agent_error",
+            level: e.severity === "error" ? "error" : "warning",
+            message: `${e.kind}: ${e.message}`,
+            details: { event_id: created.id, category: e.category, retryable: e.retryable, http_status: e.http_status ?? null, target_url: e.target_url ?? null },
+            occurredAt: new Date(e.occurred_at),
+          });
+          // the agent finished the work but could not tell us the outcome: the run
+          // cannot complete through a callback any more, so it fails with the agent's reason
+          if (e.kind === "task_callback_failed" && !isFinalRun(ownRun.status)) {
+            await tx.taskRun.update({
+              where: { id: ownRun.id },
+              data: { status: "failed", error: `The agent could not deliver the result callback: ${e.message}`, completedAt: new Date() },
+            });
+            await tx.deviceLock.deleteMany({ where: { runId: ownRun.id } });
+            await refreshTaskStatus(tx, ownRun.taskId);
+          }
+        }
+        return created;
+      });
+      log.warn({ agent: e.name, kind: e.kind, severity: e.severity, eventId: report.id }, "agent reported an error");
+      if (ownRun) {
+        await bus.publish({ type: "task_event", taskId: ownRun.taskId, seq: 0 });
+        await bus.publish({ type: "run", taskId: ownRun.taskId, runId: ownRun.id, status: "updated" });
+      }
+      if (e.severity === "error") {
+        await notifications.create({
+          type: "agent_error",
+          level: "error",
+          title: `Agent ${e.name}: ${e.kind}`,
+          message: e.message.slice(0, 500),
+          link: ownRun ? `/tasks/${ownRun.taskId}` : agentId ? `/agents/${agentId}` : undefined,
+          entityType: ownRun ? "task" : "agent",
+          entityId: ownRun?.taskId ?? agentId ?? undefined,
+        });
+      }
+      return { accepted: true as const, event_id: report.id };
+    },
+
+    async reportTaskEvent(ev: TaskEventReport) {
+      const run = await runFor(ev.task_id, ev.agent_name);
+      const occurredAt = new Date(ev.occurred_at);
+      const seq = await db.$transaction(async (tx) => {
+        const s = await appendTaskEvent(tx, {
+          taskId: run.taskId,
+          runId: run.id,
+          source: "agent",
+          eventType: ev.event_type,
+          level: ev.level,
+          message: ev.message,
+          stage: ev.stage ?? null,
+          progress: ev.progress ?? null,
+          details: ev.details,
+          occurredAt,
+        });
+        const data: Prisma.TaskRunUpdateInput = {};
+        if (ev.progress !== undefined) data.progress = ev.progress;
+        if (ev.stage !== undefined) data.stage = ev.stage;
+        // an agent's "started" moves a delivered run to running; final states stay final
+        if (ev.event_type === "started" && ["pending", "delivering", "accepted", "waiting_lock"].includes(run.status)) {
+          data.status = "running";
+          data.startedAt = run.startedAt ?? occurredAt;
+        }
+        if (Object.keys(data).length) await tx.taskRun.update({ where: { id: run.id }, data });
+        if (data.status) await refreshTaskStatus(tx, run.taskId);
+        return s;
+      });
+      await bus.publish({ type: "task_event", taskId: run.taskId, seq });
+      return { seq };
+    },
+
+    /** The final outcome of a run. Repeating it changes nothing; it never revives a cancelled run. */
+    async reportTaskCallback(cb: TaskCallbackReport) {
+      const run = await runFor(cb.task_id, cb.agent_name);
+      if (run.callbackAt) return { duplicate: true as const };
+      const startedAt = new Date(cb.started_at);
+      const completedAt = new Date(cb.completed_at);
+      const outcome = await db.$transaction(async (tx) => {
+        // lock the run: two deliveries of the same callback must not both apply
+        const locked = await tx.$queryRaw<{ status: string; callback_at: Date | null }[]>`
+          SELECT status::text, callback_at FROM task_runs WHERE id = ${run.id}::uuid FOR UPDATE`;
+        const current = locked[0]!;
+        if (current.callback_at) return { duplicate: true as const };
+        const resurrect = !isFinalRun(current.status);
+        await tx.taskRun.update({
+          where: { id: run.id },
+          data: {
+            callbackAt: new Date(),
+            resultSummary: cb.result_summary == null ? undefined : (cb.result_summary as Prisma.InputJsonValue),
+            result: cb.result === undefined ? undefined : (cb.result as Prisma.InputJsonValue),
+            executionTimeMs: BigInt(cb.execution_time_ms),
+            ...(resurrect
+              ? { status: cb.status, startedAt, completedAt, error: cb.status === "failed" ? (cb.error ?? "The agent reported failure without a reason.") : null, progress: cb.status === "success" ? 100 : undefined }
+              : {}),
+          },
+        });
+        const summaryText = typeof cb.result_summary?.summary === "string" ? cb.result_summary.summary : "";
+        await appendTaskEvent(tx, {
+          taskId: run.taskId,
+          runId: run.id,
+          source: "agent",
+          eventType: "callback",
+          level: cb.status === "success" ? "success" : "error",
+          message: resurrect
+            ? `Run ${cb.status === "success" ? "succeeded" : "failed"}${summaryText ? `: ${summaryText}` : cb.error ? `: ${cb.error}` : ""}`
+            : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
+          occurredAt: completedAt,
+        });
+        if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };
+        await tx.deviceLock.deleteMany({ where: { runId: run.id } });
+        const task = await tx.task.findUnique({ where: { id: run.taskId }, select: { payload: true, type: true } });
+        const rows = historyRowsFor({ run, task, callback: cb });
+        if (rows.length) await tx.executionHistory.createMany({ data: rows });
+        const taskStatus = await refreshTaskStatus(tx, run.taskId);
+        return { duplicate: false as const, applied: true, status: cb.status, taskStatus };
+      });
+      if (outcome.duplicate) return outcome;
+      log.info({ runId: run.id, agent: cb.agent_name, status: cb.status, applied: outcome.applied }, "task callback");
+      await bus.publish({ type: "run", taskId: run.taskId, runId: run.id, status: outcome.status });
+      if (outcome.applied && "taskStatus" in outcome && outcome.taskStatus) {
+        await bus.publish({ type: "task", taskId: run.taskId, status: outcome.taskStatus });
+        if (["failed", "partial", "timed_out"].includes(outcome.taskStatus)) {
+          await notifications.create({
+            type: "task_failed",
+            level: outcome.taskStatus === "partial" ? "warning" : "error",
+            title: `Task ${outcome.taskStatus === "partial" ? "partly failed" : "failed"}`,
+            message: `A run on ${cb.agent_name}${run.connection ? ` / ${run.connection}` : ""} failed: ${(cb.error ?? "see the task for details").slice(0, 300)}`,
+            link: `/tasks/${run.taskId}`,
+            entityType: "task",
+            entityId: run.taskId,
+          });
+        }
+      }
+      return outcome;
+    },
+  };
+}
+export type AgentReportService = ReturnType<typeof createAgentReportService>;
