@@ -1,0 +1,99 @@
+// rauto.manager.v1.AgentReportingService: the same reports as the HTTP
+// contract, over gRPC. Each handler: authenticate, convert the message to the
+// contract's JSON shape, validate with the shared schema, call the service.
+import * as grpc from "@grpc/grpc-js";
+import type { AppContext } from "../app-context.ts";
+import { AppError, ERROR_TABLE, toAppError } from "../errors.ts";
+import { createAgentAuth } from "../services/agent-auth.ts";
+import {
+  HeartbeatSchema,
+  OfflineSchema,
+  RegisterAgentSchema,
+  ReportDevicesSchema,
+  ReportErrorSchema,
+  TaskCallbackSchema,
+  TaskEventSchema,
+  UpdateDeviceStatusSchema,
+} from "../services/agent-report-schemas.ts";
+import { parseInput } from "../services/validate.ts";
+
+type Msg = Record<string, unknown>;
+
+/** uint64 arrive as decimal strings (proto-loader longs: String). */
+function u64(msg: Msg, field: string) {
+  const v = msg[field];
+  if (typeof v === "string" && /^\d+$/.test(v)) msg[field] = Number(v);
+}
+
+/** `*_json` string fields carry JSON; the shared schemas expect the parsed value under the HTTP name. */
+function jsonField(msg: Msg, field: string, target: string) {
+  const raw = msg[field];
+  delete msg[field];
+  if (raw === undefined || raw === null || raw === "") return;
+  try {
+    msg[target] = JSON.parse(String(raw));
+  } catch {
+    throw new AppError("INVALID_ARGUMENT", `Invalid request: ${field} is not valid JSON.`, { fields: [{ path: field, message: "is not valid JSON" }] });
+  }
+}
+
+export function createReportingHandlers(app: AppContext): grpc.UntypedServiceImplementation {
+  const auth = createAgentAuth(app.env.AGENT_API_KEY);
+  const reports = app.services.agentReports;
+  const log = app.log.child({ part: "grpc" });
+
+  const unary =
+    (handle: (msg: Msg) => Promise<Msg>): grpc.handleUnaryCall<Msg, Msg> =>
+    async (call, callback) => {
+      try {
+        const md = call.metadata;
+        auth.check(md.get("authorization")[0]?.toString(), md.get("x-api-key")[0]?.toString());
+        return callback(null, await handle({ ...call.request }));
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.code === "INTERNAL") log.error({ err, method: call.getPath() }, "gRPC report failed");
+        return callback({ code: ERROR_TABLE[e.code].grpc, details: e.message });
+      }
+    };
+
+  return {
+    RegisterAgent: unary(async (m) => {
+      await reports.register(parseInput(RegisterAgentSchema, m, "RegisterAgentRequest"), "grpc");
+      return { success: true };
+    }),
+    SendHeartbeat: unary(async (m) => {
+      u64(m, "uptime_seconds");
+      await reports.heartbeat(parseInput(HeartbeatSchema, m, "HeartbeatRequest"));
+      return { success: true };
+    }),
+    NotifyOffline: unary(async (m) => {
+      await reports.offline(parseInput(OfflineSchema, m, "OfflineRequest").name);
+      return { success: true };
+    }),
+    ReportDevices: unary(async (m) => {
+      const r = await reports.reportDevices(parseInput(ReportDevicesSchema, m, "ReportDevicesRequest"));
+      return { success: true, synced: r.synced };
+    }),
+    UpdateDeviceStatus: unary(async (m) => {
+      const r = await reports.updateDeviceStatus(parseInput(UpdateDeviceStatusSchema, m, "UpdateDeviceStatusRequest"));
+      return { success: true, updated: r.updated };
+    }),
+    ReportError: unary(async (m) => {
+      jsonField(m, "details_json", "details");
+      await reports.reportError(parseInput(ReportErrorSchema, m, "ReportErrorRequest"));
+      return { success: true };
+    }),
+    ReportTaskEvent: unary(async (m) => {
+      jsonField(m, "details_json", "details");
+      await reports.reportTaskEvent(parseInput(TaskEventSchema, m, "TaskEventRequest"));
+      return { success: true };
+    }),
+    ReportTaskCallback: unary(async (m) => {
+      u64(m, "execution_time_ms");
+      jsonField(m, "result_json", "result");
+      jsonField(m, "result_summary_json", "result_summary");
+      await reports.reportTaskCallback(parseInput(TaskCallbackSchema, m, "TaskCallbackRequest"));
+      return { success: true };
+    }),
+  };
+}
