@@ -34,7 +34,8 @@ describe("first run in a real browser", () => {
     await page.getByLabel("Password").fill("short");
     await page.getByRole("button", { name: "Create administrator" }).click();
     await page.getByText("Please correct the highlighted fields.").waitFor();
-    expect(await page.getByText("at least 10 characters").isVisible()).toBe(true);
+    expect(await page.locator(".field-error").allTextContents()).toEqual(["at least 3 characters", "at least 10 characters"]);
+    expect(await page.getByLabel("Username").getAttribute("aria-invalid")).toBe("true");
 
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill("operator-password-1");
@@ -43,18 +44,20 @@ describe("first run in a real browser", () => {
     await page.getByTestId("agents-empty").waitFor();
     expect(await page.getByText("No agent has connected yet").isVisible()).toBe(true);
 
-    // setup works once only
+    // setup works once only (a signed-in operator lands on the dashboard)
     await page.goto(`${server.url}/setup`);
-    await page.waitForURL(/\/login$/);
+    await page.waitForURL(/\/dashboard$/);
 
     // the register dialog shows commands, never the token
     await page.goto(`${server.url}/agents`);
     await page.getByTestId("agents-empty").getByRole("button", { name: "Register agent" }).click();
-    const http = await page.locator("#cmd-http").textContent();
+    const dialog = page.getByRole("dialog", { name: "Register agent" });
+    const http = await dialog.getByTestId("cmd-http").textContent();
     expect(http).toContain(`--manager-url ${server.url} --report-mode http`);
-    expect(await page.locator("#cmd-grpc").textContent()).toContain("--report-mode grpc");
+    expect(await dialog.getByTestId("cmd-grpc").textContent()).toMatch(/--manager-url http:\/\/127\.0\.0\.1:\d+ --report-mode grpc/);
     expect(await page.content()).not.toContain("e2e-agent-key-0123456789");
-    await page.getByRole("button", { name: "Close" }).click();
+    await dialog.getByRole("button", { name: "Close" }).click();
+    expect(await dialog.isVisible()).toBe(false);
 
     // logout, then protected pages redirect to login
     await page.getByRole("button", { name: "Sign out" }).click();

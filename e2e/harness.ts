@@ -70,7 +70,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), "switchyard-chromium-"));
+  // playwright gives every launch a fresh temporary profile
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -83,7 +83,6 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${userDataDir}`,
     ],
   });
 }

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useT } from "../lib/prefs";
 
 export interface ConnectInfo {
@@ -20,12 +20,14 @@ export function agentCommands(info: ConnectInfo, origin: string) {
   };
 }
 
-function CopyLine({ id, text }: { id: string; text: string }) {
+function CopyLine({ id, text, testId }: { id: string; text: string; testId: string }) {
   const t = useT();
   const [copied, setCopied] = useState(false);
   return (
     <div className="cmd">
-      <pre id={id}>{text}</pre>
+      <pre id={id} data-testid={testId}>
+        {text}
+      </pre>
       <button
         type="button"
         aria-describedby={id}
@@ -44,6 +46,7 @@ function CopyLine({ id, text }: { id: string; text: string }) {
 export function RegisterAgentButton({ info }: { info: ConnectInfo }) {
   const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
+  const uid = useId();
   const [origin, setOrigin] = useState("http://localhost:3000");
   const cmds = agentCommands(info, origin);
   return (
@@ -58,16 +61,16 @@ export function RegisterAgentButton({ info }: { info: ConnectInfo }) {
       >
         {t("agents.register")}
       </button>
-      <dialog ref={ref} aria-labelledby="register-title">
-        <h2 id="register-title">{t("agents.register")}</h2>
+      <dialog ref={ref} aria-labelledby={`${uid}-title`}>
+        <h2 id={`${uid}-title`}>{t("agents.register")}</h2>
         {!info.tokenConfigured ? <div className="alert warn">{t("agents.tokenMissing")}</div> : null}
         <p className="hint">{t("agents.tokenNote")}</p>
         <h3>{t("agents.httpMode")}</h3>
-        <CopyLine id="cmd-http" text={cmds.http} />
+        <CopyLine id={`${uid}-http`} testId="cmd-http" text={cmds.http} />
         {info.grpcEnabled ? (
           <>
             <h3>{t("agents.grpcMode")}</h3>
-            <CopyLine id="cmd-grpc" text={cmds.grpc} />
+            <CopyLine id={`${uid}-grpc`} testId="cmd-grpc" text={cmds.grpc} />
           </>
         ) : null}
         <form method="dialog" style={{ marginTop: "1rem" }}>

@@ -4,7 +4,7 @@ import { Logger as GraphileLogger, run, type Runner, type TaskList, type JobHelp
 import type { AppContext } from "../app-context.ts";
 import { runLivenessSweep } from "./liveness.ts";
 
-export const SWEEP_TASK = "agents.liveness_sweep";
+export const SWEEP_TASK = "agents:liveness_sweep";
 
 function graphileLogger(app: AppContext) {
   const log = app.log.child({ part: "queue" });
@@ -32,7 +32,7 @@ export function createTaskList(app: AppContext): TaskList {
         await rescheduleSweep(helpers, app.env.AGENT_SWEEP_INTERVAL, "replace");
       }
     },
-    "sessions.cleanup": async () => {
+    "sessions:cleanup": async () => {
       await app.services.auth.lucia.deleteExpiredSessions();
       app.log.debug("expired sessions removed");
     },
@@ -47,7 +47,7 @@ export async function startWorker(app: AppContext, opts: { concurrency?: number 
     pollInterval: 2000,
     logger: graphileLogger(app),
     taskList: createTaskList(app),
-    crontab: "17 * * * * sessions.cleanup\n",
+    crontab: "17 * * * * sessions:cleanup\n",
   });
   await rescheduleSweep(runner, 0, "preserve_run_at");
   app.log.info({ sweepEveryMs: app.env.AGENT_SWEEP_INTERVAL }, "worker started");
