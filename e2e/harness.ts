@@ -60,13 +60,36 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
     dataDir,
     child,
     output: () => out,
-    stop: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
+    stop: async (signal = "SIGTERM") => {
+      const code = await new Promise<number | null>((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => resolve(code));
+        child.once("exit", (c) => resolve(c));
         child.kill(signal);
-      }),
+      });
+      await stopOrphanPostgres(dataDir);
+      return code;
+    },
   };
+}
+
+/** After a SIGKILL (or a crash) the embedded PostgreSQL outlives the server; stop it. */
+export async function stopOrphanPostgres(dataDir: string) {
+  const pidFile = path.join(dataDir, "pg", "postmaster.pid");
+  const pid = Number((await fs.readFile(pidFile, "utf8").catch(() => "")).split("\n")[0]);
+  if (!pid) return;
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -12,6 +12,9 @@ import { createNotificationService } from "./services/notifications.ts";
 import { createSettingsService } from "./services/settings.ts";
 import { createQueryServices } from "./services/queries.ts";
 import { createAgentReportService } from "./services/agent-reports.ts";
+import { createTaskService } from "./services/tasks.ts";
+import { createAgentOpsService } from "./services/agent-ops.ts";
+import { createTransportFactory, type TransportFactory } from "./agents/index.ts";
 
 export interface AppContextInput {
   env: Env;
@@ -20,20 +23,26 @@ export interface AppContextInput {
   databaseUrl: string;
   log: Logger;
   throttle?: typeof DEFAULT_THROTTLE;
+  /** how the manager reaches agents (tests may point it elsewhere) */
+  transports?: TransportFactory;
 }
 
-export function createAppContext({ env, db, pool, databaseUrl, log, throttle }: AppContextInput) {
+export function createAppContext({ env, db, pool, databaseUrl, log, throttle, transports }: AppContextInput) {
   const bus: Bus = createBus(pool, databaseUrl, log.child({ part: "bus" }));
   const notifications = createNotificationService({ db, bus });
+  const settings = createSettingsService({
+    db,
+    defaults: { taskDefaultDeadlineSeconds: env.TASK_DEFAULT_DEADLINE_SECONDS, historyRetentionDays: 90 },
+  });
+  const transportFactory = transports ?? createTransportFactory(env);
   const services = {
     auth: createAuthService({ db, sessionTtlHours: env.SESSION_TTL_HOURS, throttle }),
     agents: createAgentService({ db, bus, notifications }),
     devices: createDeviceService({ db }),
     notifications,
-    settings: createSettingsService({
-      db,
-      defaults: { taskDefaultDeadlineSeconds: env.TASK_DEFAULT_DEADLINE_SECONDS, historyRetentionDays: 90 },
-    }),
+    settings,
+    taskEngine: createTaskService({ db, bus, log: log.child({ part: "tasks" }), settings }),
+    agentOps: createAgentOpsService({ db, pool, bus, transports: transportFactory }),
     agentReports: createAgentReportService({ db, pool, bus, notifications, log: log.child({ part: "agents" }) }),
     ...createQueryServices({ db }),
   };
@@ -44,6 +53,7 @@ export function createAppContext({ env, db, pool, databaseUrl, log, throttle }: 
     log,
     bus,
     services,
+    transports: transportFactory,
     /** state the web role reports on /readyz and the UI shows */
     runtime: { draining: false, startedAt: new Date() },
   };

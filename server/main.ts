@@ -1,17 +1,58 @@
 // Entry point: `npm start [-- --roles web,grpc,worker]`.
 // Order: config → database (embedded unless DATABASE_URL) → migrations →
-// listeners. SIGTERM/SIGINT drain in reverse order.
+// roles. SIGTERM/SIGINT stop the roles, then the database.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import type { Runner } from "graphile-worker";
-import { EnvError, parseEnv, type Role } from "./env.ts";
-import { createLogger } from "./log.ts";
-import { openDatabase } from "./db/database.ts";
+import { runMigrations as runQueueMigrations } from "graphile-worker";
+import { EnvError, parseEnv, type Env, type Role } from "./env.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { openDatabase, type Database } from "./db/database.ts";
 import { migrate, MigrationError } from "./db/migrate.ts";
 import { createAppContext } from "./app-context.ts";
 import { createWebApp } from "./http/web.ts";
-import { startGrpcServer, type GrpcHandle } from "./grpc/server.ts";
+import { startGrpcServer } from "./grpc/server.ts";
 import { startWorker } from "./jobs/worker.ts";
+
+type Stop = () => Promise<unknown>;
+
+/** Starts the selected roles; every role started is added to `stops` at once, so a later failure can undo it. */
+async function startRoles(env: Env, log: Logger, database: Database, roles: Set<Role>, stops: Stop[]) {
+  const res = await migrate(database.pool, { log: (m) => log.info(m) });
+  // the job queue's own schema, so that any role can enqueue
+  await runQueueMigrations({ pgPool: database.pool });
+  log.info({ applied: res.applied.length, total: res.total }, "database schema up to date");
+
+  const app = createAppContext({ env, db: database.db, pool: database.pool, databaseUrl: database.url, log });
+  await app.bus.start();
+  stops.push(() => app.bus.stop());
+  if (!env.AGENT_API_KEY) {
+    log.warn("AGENT_API_KEY is not set: every agent request will be refused (401). Set it and give agents the same --agent-token.");
+  }
+
+  if (roles.has("worker")) {
+    const worker = await startWorker(app);
+    stops.push(() => worker.stop());
+  }
+  let grpcPort: number | undefined;
+  if (roles.has("grpc") && env.MANAGER_GRPC_ENABLED) {
+    const grpc = await startGrpcServer(app, { host: env.MANAGER_GRPC_HOST, port: env.MANAGER_GRPC_PORT });
+    stops.push(() => grpc.stop(env.SHUTDOWN_GRACE_MS));
+    grpcPort = grpc.port;
+  }
+  let webPort: number | undefined;
+  if (roles.has("web")) {
+    const server = http.createServer(createWebApp(app));
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, () => resolve());
+    });
+    stops.push(() => closeHttp(server, env.SHUTDOWN_GRACE_MS));
+    const addr = server.address();
+    webPort = typeof addr === "object" && addr ? addr.port : undefined;
+  }
+  return { app, webPort, grpcPort };
+}
 
 async function main() {
   const started = Date.now();
@@ -27,78 +68,47 @@ async function main() {
     poolSize: env.DATABASE_POOL_SIZE,
     log: (m) => log.info(m),
   });
-  const closeAll: Array<() => Promise<unknown>> = [];
-  let shuttingDown = false;
-
-  try {
-    const res = await migrate(database.pool, { log: (m) => log.info(m) });
-    log.info({ applied: res.applied.length, total: res.total }, "database schema up to date");
-  } catch (err) {
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    // reverse start order: listeners first, the database last
+    for (const stop of [...stops].reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error({ err }, "error during shutdown");
+      }
+    }
     await database.close();
+  };
+
+  let started2: Awaited<ReturnType<typeof startRoles>>;
+  try {
+    started2 = await startRoles(env, log, database, roles, stops);
+  } catch (err) {
+    // a failed start must not leave the embedded database running
+    await stopAll();
     throw err;
   }
+  const { app, webPort, grpcPort } = started2;
 
-  const app = createAppContext({ env, db: database.db, pool: database.pool, databaseUrl: database.url, log });
-  await app.bus.start();
-  if (!env.AGENT_API_KEY) {
-    log.warn("AGENT_API_KEY is not set: every agent request will be refused (401). Set it and give agents the same --agent-token.");
-  }
-
-  let server: http.Server | undefined;
-  let grpc: GrpcHandle | undefined;
-  let worker: Runner | undefined;
-
-  if (roles.has("worker")) worker = await startWorker(app);
-  if (roles.has("grpc") && env.MANAGER_GRPC_ENABLED) {
-    grpc = await startGrpcServer(app, { host: env.MANAGER_GRPC_HOST, port: env.MANAGER_GRPC_PORT });
-  }
-  if (roles.has("web")) {
-    server = http.createServer(createWebApp(app));
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server!.once("error", reject);
-      server!.listen(env.PORT, env.HOST, () => resolve());
-    });
-  }
-
-  const webAddr = server?.address();
-  const webPort = typeof webAddr === "object" && webAddr ? webAddr.port : undefined;
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
-  log.info(
-    {
-      roles: [...roles],
-      web: webPort ? `http://${shownHost}:${webPort}` : null,
-      grpc: grpc ? `${shownHost}:${grpc.port}` : null,
-      startupMs: Date.now() - started,
-    },
-    "Switchyard is ready",
-  );
+  const shownGrpcHost = env.MANAGER_GRPC_HOST === "0.0.0.0" || env.MANAGER_GRPC_HOST === "::" ? "localhost" : env.MANAGER_GRPC_HOST;
+  log.info({ roles: [...roles], webPort, grpcPort, startupMs: Date.now() - started }, "Switchyard is ready");
   // a plain line for people reading a terminal (and for scripts that wait on it)
   process.stdout.write(
     `Switchyard ready in ${Date.now() - started} ms` +
       (webPort ? ` — UI and agent HTTP: http://${shownHost}:${webPort}` : "") +
-      (grpc ? ` — agent gRPC: ${shownHost}:${grpc.port}` : "") +
+      (grpcPort ? ` — agent gRPC: ${shownGrpcHost}:${grpcPort}` : "") +
       "\n",
   );
 
-  closeAll.push(async () => server && (await closeHttp(server, env.SHUTDOWN_GRACE_MS)));
-  closeAll.push(async () => grpc && (await grpc.stop(env.SHUTDOWN_GRACE_MS)));
-  closeAll.push(async () => worker && (await worker.stop()));
-  closeAll.push(() => app.bus.stop());
-  closeAll.push(() => database.close());
-
+  let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     app.runtime.draining = true;
     log.info({ signal }, "shutting down: finishing in-flight work");
-    for (const step of closeAll) {
-      try {
-        await step();
-      } catch (err) {
-        log.error({ err }, "error during shutdown");
-      }
-    }
+    await stopAll();
     log.info("stopped");
     process.exit(0);
   };

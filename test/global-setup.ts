@@ -7,6 +7,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { migrate } from "../server/db/migrate.ts";
+import { runMigrations as runQueueMigrations } from "graphile-worker";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -30,6 +31,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const pool = new pg.Pool({ connectionString: embedded.url(TEMPLATE_DB), max: 2 });
   await migrate(pool);
+  await runQueueMigrations({ pgPool: pool });
   await pool.end();
   project.provide("pgAdminUrl", embedded.url("postgres"));
   project.provide("pgTemplate", TEMPLATE_DB);

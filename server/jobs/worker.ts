@@ -3,8 +3,13 @@
 import { Logger as GraphileLogger, run, type Runner, type TaskList, type JobHelpers } from "graphile-worker";
 import type { AppContext } from "../app-context.ts";
 import { runLivenessSweep } from "./liveness.ts";
+import { dispatchRun } from "./dispatch.ts";
+import { runTaskSweep } from "./task-sweep.ts";
+import { DISPATCH_TASK } from "../services/queue.ts";
 
 export const SWEEP_TASK = "agents:liveness_sweep";
+export const TASK_SWEEP_TASK = "tasks:sweep";
+const TASK_SWEEP_INTERVAL_MS = 2000;
 
 function graphileLogger(app: AppContext) {
   const log = app.log.child({ part: "queue" });
@@ -19,8 +24,8 @@ function graphileLogger(app: AppContext) {
  * minute): the job reschedules itself under a fixed job key, so however many
  * workers run, one sweep is queued at a time.
  */
-async function rescheduleSweep(helpers: Pick<JobHelpers, "addJob">, inMs: number, mode: "replace" | "preserve_run_at") {
-  await helpers.addJob(SWEEP_TASK, {}, { jobKey: SWEEP_TASK, jobKeyMode: mode, runAt: new Date(Date.now() + inMs), maxAttempts: 1 });
+async function rescheduleSweep(helpers: Pick<JobHelpers, "addJob">, task: string, inMs: number, mode: "replace" | "preserve_run_at") {
+  await helpers.addJob(task, {}, { jobKey: task, jobKeyMode: mode, runAt: new Date(Date.now() + inMs), maxAttempts: 1 });
 }
 
 export function createTaskList(app: AppContext): TaskList {
@@ -29,8 +34,19 @@ export function createTaskList(app: AppContext): TaskList {
       try {
         await runLivenessSweep(app);
       } finally {
-        await rescheduleSweep(helpers, app.env.AGENT_SWEEP_INTERVAL, "replace");
+        await rescheduleSweep(helpers, SWEEP_TASK, app.env.AGENT_SWEEP_INTERVAL, "replace");
       }
+    },
+    [TASK_SWEEP_TASK]: async (_payload, helpers) => {
+      try {
+        await runTaskSweep(app);
+      } finally {
+        await rescheduleSweep(helpers, TASK_SWEEP_TASK, TASK_SWEEP_INTERVAL_MS, "replace");
+      }
+    },
+    [DISPATCH_TASK]: async (payload) => {
+      const runId = (payload as { runId?: unknown })?.runId;
+      if (typeof runId === "string") await dispatchRun(app, runId);
     },
     "sessions:cleanup": async () => {
       await app.services.auth.lucia.deleteExpiredSessions();
@@ -42,14 +58,16 @@ export function createTaskList(app: AppContext): TaskList {
 export async function startWorker(app: AppContext, opts: { concurrency?: number } = {}): Promise<Runner> {
   const runner = await run({
     pgPool: app.pool,
-    concurrency: opts.concurrency ?? 8,
+    // dispatch jobs spend their time waiting on agents, not on this CPU
+    concurrency: opts.concurrency ?? 16,
     noHandleSignals: true,
-    pollInterval: 2000,
+    pollInterval: 1000,
     logger: graphileLogger(app),
     taskList: createTaskList(app),
     crontab: "17 * * * * sessions:cleanup\n",
   });
-  await rescheduleSweep(runner, 0, "preserve_run_at");
+  await rescheduleSweep(runner, SWEEP_TASK, 0, "preserve_run_at");
+  await rescheduleSweep(runner, TASK_SWEEP_TASK, 0, "preserve_run_at");
   app.log.info({ sweepEveryMs: app.env.AGENT_SWEEP_INTERVAL }, "worker started");
   return runner;
 }

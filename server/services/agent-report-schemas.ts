@@ -4,15 +4,60 @@
 import { z } from "zod";
 
 const U32 = 4_294_967_295;
+// counters are stored in 32-bit signed columns; a larger value is refused, not truncated
+const INT4 = 2_147_483_647;
 const u32 = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must not be negative").max(U32, "is larger than a u32");
+const count = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must not be negative").max(INT4, `must be at most ${INT4}`);
 const u16port = z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-65535").max(65_535, "must be 1-65535");
 // uptime is a u64 on the wire; anything past 2^53 is not a real uptime
 const u64 = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER, "is too large");
-const name = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
-const host = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
-const text = (max: number) => z.string({ error: "must be a string" }).max(max, `must be at most ${max} characters`);
-const timestamp = z.iso.datetime({ offset: true, message: "must be an RFC 3339 timestamp" });
-const json = z.unknown();
+
+// PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate is not text at all
+// (jsonb refuses it; text columns would silently get U+FFFD)
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const BAD_TEXT_MESSAGE = "must not contain NUL characters or unpaired surrogates";
+const cleanText = (s: string) => !BAD_TEXT.test(s);
+
+const name = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters").refine(cleanText, BAD_TEXT_MESSAGE);
+const host = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters").refine(cleanText, BAD_TEXT_MESSAGE);
+const text = (max: number) => z.string({ error: "must be a string" }).max(max, `must be at most ${max} characters`).refine(cleanText, BAD_TEXT_MESSAGE);
+
+// timestamptz starts at year 1 (there is no year 0000) and RFC 3339 ends at 9999
+const MIN_TIME = Date.parse("0001-01-01T00:00:00Z");
+const MAX_TIME = Date.parse("9999-12-31T23:59:59.999Z");
+const timestamp = z.iso.datetime({ offset: true, message: "must be an RFC 3339 timestamp" }).refine((s) => {
+  const t = Date.parse(s);
+  return t >= MIN_TIME && t <= MAX_TIME;
+}, "must be an RFC 3339 timestamp between years 0001 and 9999");
+
+/** Deeper JSON than the database driver accepts (its parser stops at 128 levels, wrapper included). */
+export const MAX_JSON_DEPTH = 100;
+
+/** What makes a JSON value unstorable, with where it is ("" when it is fine). */
+function jsonProblem(value: unknown): string {
+  const stack: Array<{ v: unknown; depth: number; at: string }> = [{ v: value, depth: 0, at: "" }];
+  while (stack.length) {
+    const { v, depth, at } = stack.pop()!;
+    if (typeof v === "string") {
+      if (!cleanText(v)) return `${BAD_TEXT_MESSAGE} (at ${at || "the top level"})`;
+    } else if (v !== null && typeof v === "object") {
+      if (depth >= MAX_JSON_DEPTH) return `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+      if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, depth: depth + 1, at: `${at}[${i}]` }));
+      else {
+        for (const [k, x] of Object.entries(v)) {
+          if (!cleanText(k)) return `has a key that ${BAD_TEXT_MESSAGE} (at ${at || "the top level"})`;
+          stack.push({ v: x, depth: depth + 1, at: `${at}.${k}` });
+        }
+      }
+    }
+  }
+  return "";
+}
+const storableJson = (v: unknown, ctx: z.RefinementCtx) => {
+  const problem = jsonProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+};
+const json = z.unknown().superRefine(storableJson);
 
 export const RegisterAgentSchema = z.object({
   name,
@@ -20,16 +65,16 @@ export const RegisterAgentSchema = z.object({
   port: u16port,
   version: text(64).default(""),
   capabilities: z.array(text(128)).max(256, "at most 256 capabilities").default([]),
-  connections_count: u32.default(0),
-  templates_count: u32.default(0),
+  connections_count: count.default(0),
+  templates_count: count.default(0),
 });
 
 export const HeartbeatSchema = z.object({
   name,
   status: text(32).default("online"),
-  running_tasks: u32.default(0),
-  connections_count: u32.default(0),
-  templates_count: u32.default(0),
+  running_tasks: count.default(0),
+  connections_count: count.default(0),
+  templates_count: count.default(0),
   uptime_seconds: u64.default(0),
 });
 
@@ -80,7 +125,7 @@ export const ReportErrorSchema = z.object({
   operation: text(64).optional(),
   target_url: text(2048).optional(),
   http_method: text(16).optional(),
-  http_status: z.number().int().min(100, "must be an HTTP status").max(599, "must be an HTTP status").optional(),
+  http_status: z.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be an HTTP status").max(599, "must be an HTTP status").optional(),
   details: json.optional(),
 });
 
@@ -101,7 +146,8 @@ export const TaskEventSchema = z.object({
 
 export const CallbackStatuses = ["success", "failed"] as const;
 
-export const ResultSummarySchema = z.looseObject({
+export const ResultSummarySchema = z
+  .looseObject({
   operation: text(64).optional(),
   outcome: z.enum(["success", "partial_success", "failed", "dry_run"]).optional(),
   success: z.boolean().optional(),
@@ -109,9 +155,11 @@ export const ResultSummarySchema = z.looseObject({
   counts: z
     .looseObject({ total: u32.optional(), succeeded: u32.optional(), failed: u32.optional(), skipped: u32.optional() })
     .optional(),
-  recording_available: z.boolean().optional(),
-  details: json.optional(),
-});
+    recording_available: z.boolean().optional(),
+    details: z.unknown().optional(),
+  })
+  // unknown keys are kept as they are, so the whole object is checked
+  .superRefine(storableJson);
 
 export const TaskCallbackSchema = z.object({
   task_id: text(128).min(1, "must not be empty"),

@@ -19,10 +19,63 @@ import type {
 } from "./agent-report-schemas.ts";
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
 import { historyRowsFor } from "./history-rows.ts";
+import { parseAgentTaskId } from "./run-ids.ts";
+import { releaseLocks } from "./device-locks.ts";
+import { enqueueDispatch } from "./queue.ts";
 
 export type ReportMode = "http" | "grpc";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Heartbeats and task events arrive thousands of times a second: their SQL runs
+ * as named prepared statements, parsed and planned once per connection instead
+ * of on every call (planning was half of PostgreSQL's work per heartbeat).
+ */
+const prepared = (name: string, text: string) => (values: unknown[]) => ({ name: `switchyard-agent-reports-${name}`, text, values });
+
+const AGENT_ID_BY_NAME = prepared("agent-id", "SELECT id FROM agents WHERE name = $1");
+
+const HEARTBEAT = prepared(
+  "heartbeat",
+  `UPDATE agents a SET last_heartbeat_at = now(), running_tasks = $2, connections_count = $3, templates_count = $4,
+          uptime_seconds = $5, updated_at = now(), status = 'online',
+          status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
+          status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
+     FROM (SELECT id, status::text AS prev FROM agents WHERE name = $1 FOR UPDATE) old
+    WHERE a.id = old.id
+   RETURNING a.id, old.prev`,
+);
+
+/**
+ * A task event in one statement: lock the run (the same order as a callback:
+ * run, then task), take the task's next sequence number, append the event,
+ * keep the run's progress and stage. An event that would move the run to
+ * running ("started" on a delivered run) is left to the transaction in
+ * reportTaskEvent, which also re-derives the task's status: seq comes back null.
+ * No row: the run does not exist or is another agent's.
+ */
+const TASK_EVENT = prepared(
+  "task-event",
+  `WITH run AS (
+     SELECT r.id, r.task_id, r.status::text AS status, GREATEST(1, r.execution_attempts) = $3::int AS current
+       FROM task_runs r WHERE r.id = $1::uuid AND r.agent_name = $2 FOR UPDATE
+   ), go AS (
+     SELECT * FROM run
+      WHERE NOT (current AND $4::text = 'started' AND status IN ('pending', 'delivering', 'accepted', 'waiting_lock'))
+   ), t AS (
+     UPDATE tasks SET event_seq = event_seq + 1, updated_at = now() FROM go WHERE tasks.id = go.task_id
+     RETURNING tasks.id, tasks.event_seq
+   ), ev AS (
+     INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, stage, progress, details, occurred_at)
+     SELECT t.id, go.id, t.event_seq, 'agent', $4, $5, $6, $7, $8, $9::jsonb, $10 FROM t, go
+     RETURNING seq
+   ), upd AS (
+     UPDATE task_runs r SET progress = COALESCE($8::int, r.progress), stage = COALESCE($7::text, r.stage), updated_at = now()
+       FROM go WHERE r.id = go.id AND go.current AND ($8::int IS NOT NULL OR $7::text IS NOT NULL)
+     RETURNING 1
+   )
+   SELECT run.task_id, (SELECT seq FROM ev) AS seq FROM run`,
+);
 
 const unknownAgent = (name: string) =>
   new AppError("NOT_FOUND", `Agent "${name}" is not registered with this manager; register first (rauto does this by itself after failed heartbeats).`);
@@ -31,7 +84,7 @@ const unknownTask = (taskId: string, agent: string) =>
 
 export function createAgentReportService({ db, pool, bus, notifications, log }: { db: Db; pool: pg.Pool; bus: Bus; notifications: NotificationService; log: Logger }) {
   async function agentIdByName(name: string): Promise<string> {
-    const { rows } = await pool.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [name]);
+    const { rows } = await pool.query<{ id: string }>(AGENT_ID_BY_NAME([name]));
     if (!rows[0]) throw unknownAgent(name);
     return rows[0].id;
   }
@@ -55,15 +108,20 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     await bus.publish({ type: "agent", agentId: agent.id, name: agent.name, status });
   }
 
-  /** The run an agent reports about: `task_id` is the run id Switchyard sent it. */
+  /**
+   * The run an agent reports about: `task_id` is the run id Switchyard sent it
+   * (with ".<n>" for execution retries). `current` is false for a report about
+   * an earlier attempt, which is recorded but changes nothing.
+   */
   async function runFor(taskId: string, agentName: string) {
-    if (!UUID.test(taskId)) throw unknownTask(taskId, agentName);
+    const parsed = parseAgentTaskId(taskId);
+    if (!parsed) throw unknownTask(taskId, agentName);
     const run = await db.taskRun.findUnique({
-      where: { id: taskId },
-      select: { id: true, taskId: true, agentName: true, agentId: true, status: true, callbackAt: true, connection: true, deviceId: true, operation: true, startedAt: true, deliveredAt: true },
+      where: { id: parsed.runId },
+      select: { id: true, taskId: true, agentName: true, agentId: true, status: true, callbackAt: true, connection: true, deviceId: true, operation: true, startedAt: true, deliveredAt: true, executionAttempts: true },
     });
     if (!run || run.agentName !== agentName) throw unknownTask(taskId, agentName);
-    return run;
+    return { ...run, attempt: parsed.attempt, current: parsed.attempt === Math.max(1, run.executionAttempts) };
   }
 
   return {
@@ -90,14 +148,7 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
 
     async heartbeat(h: HeartbeatReport) {
       const { rows } = await pool.query<{ id: string; prev: string }>(
-        `UPDATE agents a SET last_heartbeat_at = now(), running_tasks = $2, connections_count = $3, templates_count = $4,
-                uptime_seconds = $5, updated_at = now(), status = 'online',
-                status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
-                status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
-           FROM (SELECT id, status::text AS prev FROM agents WHERE name = $1 FOR UPDATE) old
-          WHERE a.id = old.id
-         RETURNING a.id, old.prev`,
-        [h.name, h.running_tasks, h.connections_count, h.templates_count, h.uptime_seconds],
+        HEARTBEAT([h.name, h.running_tasks, h.connections_count, h.templates_count, h.uptime_seconds]),
       );
       const a = rows[0];
       if (!a) throw unknownAgent(h.name);
@@ -209,7 +260,8 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     async reportError(e: ErrorReport) {
       const { rows } = await pool.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [e.name]);
       const agentId = rows[0]?.id ?? null;
-      const run = e.task_id && UUID.test(e.task_id) ? await db.taskRun.findUnique({ where: { id: e.task_id }, select: { id: true, taskId: true, agentName: true, status: true } }) : null;
+      const ref = e.task_id ? parseAgentTaskId(e.task_id) : null;
+      const run = ref ? await db.taskRun.findUnique({ where: { id: ref.runId }, select: { id: true, taskId: true, agentName: true, status: true } }) : null;
       const ownRun = run && run.agentName === e.name ? run : null;
       const report = await db.$transaction(async (tx) => {
         const created = await tx.agentErrorReport.create({
@@ -250,7 +302,7 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
               where: { id: ownRun.id },
               data: { status: "failed", error: `The agent could not deliver the result callback: ${e.message}`, completedAt: new Date() },
             });
-            await tx.deviceLock.deleteMany({ where: { runId: ownRun.id } });
+            await releaseLocks(tx, ownRun.id);
             await refreshTaskStatus(tx, ownRun.taskId);
           }
         }
@@ -276,8 +328,23 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     },
 
     async reportTaskEvent(ev: TaskEventReport) {
-      const run = await runFor(ev.task_id, ev.agent_name);
+      const ref = parseAgentTaskId(ev.task_id);
+      if (!ref) throw unknownTask(ev.task_id, ev.agent_name);
       const occurredAt = new Date(ev.occurred_at);
+      const fast = await pool.query<{ task_id: string; seq: number | null }>(
+        TASK_EVENT([
+          ref.runId, ev.agent_name, ref.attempt, ev.event_type, ev.level, ev.message, ev.stage ?? null, ev.progress ?? null,
+          ev.details == null ? null : JSON.stringify(ev.details), occurredAt,
+        ]),
+      );
+      const done = fast.rows[0];
+      if (!done) throw unknownTask(ev.task_id, ev.agent_name);
+      if (done.seq !== null) {
+        await bus.publish({ type: "task_event", taskId: done.task_id, seq: done.seq });
+        return { seq: done.seq };
+      }
+      // "started" on a delivered run: the run becomes running and the task's status follows
+      const run = await runFor(ev.task_id, ev.agent_name);
       const seq = await db.$transaction(async (tx) => {
         const s = await appendTaskEvent(tx, {
           taskId: run.taskId,
@@ -292,10 +359,10 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
           occurredAt,
         });
         const data: Prisma.TaskRunUpdateInput = {};
-        if (ev.progress !== undefined) data.progress = ev.progress;
-        if (ev.stage !== undefined) data.stage = ev.stage;
+        if (run.current && ev.progress !== undefined) data.progress = ev.progress;
+        if (run.current && ev.stage !== undefined) data.stage = ev.stage;
         // an agent's "started" moves a delivered run to running; final states stay final
-        if (ev.event_type === "started" && ["pending", "delivering", "accepted", "waiting_lock"].includes(run.status)) {
+        if (run.current && ev.event_type === "started" && ["pending", "delivering", "accepted", "waiting_lock"].includes(run.status)) {
           data.status = "running";
           data.startedAt = run.startedAt ?? occurredAt;
         }
@@ -310,16 +377,40 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     /** The final outcome of a run. Repeating it changes nothing; it never revives a cancelled run. */
     async reportTaskCallback(cb: TaskCallbackReport) {
       const run = await runFor(cb.task_id, cb.agent_name);
-      if (run.callbackAt) return { duplicate: true as const };
+      if (run.current && run.callbackAt) return { duplicate: true as const };
       const startedAt = new Date(cb.started_at);
       const completedAt = new Date(cb.completed_at);
       const outcome = await db.$transaction(async (tx) => {
         // lock the run: two deliveries of the same callback must not both apply
-        const locked = await tx.$queryRaw<{ status: string; callback_at: Date | null }[]>`
-          SELECT status::text, callback_at FROM task_runs WHERE id = ${run.id}::uuid FOR UPDATE`;
+        const locked = await tx.$queryRaw<{ status: string; callback_at: Date | null; execution_attempts: number }[]>`
+          SELECT status::text, callback_at, execution_attempts FROM task_runs WHERE id = ${run.id}::uuid FOR UPDATE`;
         const current = locked[0]!;
+        const stale = run.attempt !== Math.max(1, current.execution_attempts);
+        if (stale) {
+          await appendTaskEvent(tx, {
+            taskId: run.taskId, runId: run.id, source: "agent", eventType: "callback", level: "info",
+            message: `Result of earlier attempt ${run.attempt} arrived (${cb.status}); the current attempt is unaffected.`, occurredAt: completedAt,
+          });
+          return { duplicate: false as const, applied: false, status: current.status };
+        }
         if (current.callback_at) return { duplicate: true as const };
         const resurrect = !isFinalRun(current.status);
+        const task0 = await tx.task.findUniqueOrThrow({ where: { id: run.taskId }, select: { retries: true } });
+        // execution failures are retried only when the task asked for it
+        if (resurrect && cb.status === "failed" && current.execution_attempts <= task0.retries && !(await tx.taskRun.findUniqueOrThrow({ where: { id: run.id }, select: { cancelRequestedAt: true } })).cancelRequestedAt) {
+          const next = Math.max(1, current.execution_attempts) + 1;
+          await tx.taskRun.update({
+            where: { id: run.id },
+            data: { status: "pending", executionAttempts: next, deliveryAttempts: 0, callbackAt: null, progress: null, stage: null, statusDetail: `attempt ${next - 1} failed: ${cb.error ?? "no reason given"}; retrying (attempt ${next} of ${task0.retries + 1})` },
+          });
+          await appendTaskEvent(tx, {
+            taskId: run.taskId, runId: run.id, source: "agent", eventType: "callback", level: "warning",
+            message: `Attempt ${next - 1} failed${cb.error ? `: ${cb.error}` : ""}. Retrying (attempt ${next} of ${task0.retries + 1}).`, occurredAt: completedAt,
+          });
+          await releaseLocks(tx, run.id);
+          await enqueueDispatch(tx, [run.id]);
+          return { duplicate: false as const, applied: false, status: "pending" };
+        }
         await tx.taskRun.update({
           where: { id: run.id },
           data: {
@@ -345,7 +436,7 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
           occurredAt: completedAt,
         });
         if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };
-        await tx.deviceLock.deleteMany({ where: { runId: run.id } });
+        await releaseLocks(tx, run.id);
         const task = await tx.task.findUnique({ where: { id: run.taskId }, select: { payload: true, type: true } });
         const rows = historyRowsFor({ run, task, callback: cb });
         if (rows.length) await tx.executionHistory.createMany({ data: rows });

@@ -81,6 +81,12 @@ export function createAgentService({ db, bus, notifications }: { db: Db; bus: Bu
       return presentAgent(a);
     },
 
+    async setLabels(id: string, labels: string[]) {
+      const n = await db.agent.updateMany({ where: { id }, data: { labels: [...new Set(labels)].sort() } });
+      if (!n.count) throw notFound(`Agent ${id}`);
+      return this.get(id);
+    },
+
     async counts() {
       const rows = await db.agent.groupBy({ by: ["status"], _count: { _all: true } });
       const out = { online: 0, offline: 0, error: 0, total: 0 };

@@ -69,6 +69,13 @@ export function createDeviceService({ db }: { db: Db }) {
       return d;
     },
 
+    /** Operator-managed labels, for targeting by selector. */
+    async setLabels(id: string, labels: string[]) {
+      const n = await db.device.updateMany({ where: { id }, data: { labels: [...new Set(labels)].sort() } });
+      if (!n.count) throw notFound(`Device ${id}`);
+      return this.get(id);
+    },
+
     async counts() {
       const rows = await db.device.groupBy({ by: ["status"], where: { removedAt: null }, _count: { _all: true } });
       const out = { unknown: 0, reachable: 0, unreachable: 0, total: 0 };

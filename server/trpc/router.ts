@@ -8,9 +8,9 @@ import {
   notificationsRouter,
   searchRouter,
   settingsRouter,
-  tasksRouter,
   templatesRouter,
 } from "./routers/resources.ts";
+import { tasksRouter } from "./routers/tasks.ts";
 
 export const appRouter = router({
   auth: authRouter,

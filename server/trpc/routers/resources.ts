@@ -5,14 +5,49 @@ import { ListAgentsInputSchema } from "../../services/agents.ts";
 import { ListDevicesInputSchema } from "../../services/devices.ts";
 import { ListNotificationsInputSchema } from "../../services/notifications.ts";
 import { SettingsSchema } from "../../services/settings.ts";
-import { ListHistoryInputSchema, ListTasksInputSchema, ListTemplatesInputSchema, SearchInputSchema } from "../../services/queries.ts";
+import { ListHistoryInputSchema, ListTemplatesInputSchema, SearchInputSchema, TemplateKinds } from "../../services/queries.ts";
 
 const Id = z.object({ id: z.string().uuid() });
+const Name = z.string().trim().min(1).max(255);
+const Labels = z.array(z.string().trim().min(1).max(100).regex(/^[\w.:=\/-]+$/, "letters, digits and _ . : = / - only")).max(50);
+// rauto's ConnectionRequest; unknown fields pass through to the agent
+const ConnectionSchema = z.looseObject({
+  host: z.string().trim().min(1).max(255).optional(),
+  port: z.number().int().min(1).max(65_535).optional(),
+  username: z.string().max(255).optional(),
+  password: z.string().max(1024).optional(),
+  enable_password: z.string().max(1024).optional(),
+  device_profile: z.string().max(128).optional(),
+  ssh_security: z.string().max(64).optional(),
+  linux_shell_flavor: z.string().max(64).optional(),
+});
 
 export const agentsRouter = router({
   list: authedProcedure.input(ListAgentsInputSchema).query(({ ctx, input }) => ctx.app.services.agents.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agents.get(input.id)),
   delete: adminProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.agents.delete(input.id)),
+  setLabels: authedProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.agents.setLabels(input.id, input.labels)),
+  health: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.health(input.id)),
+  info: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.info(input.id)),
+  status: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.status(input.id)),
+  connections: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.connections(input.id)),
+  connection: authedProcedure.input(Id.extend({ name: Name })).query(({ ctx, input }) => ctx.app.services.agentOps.connection(input.id, input.name)),
+  saveConnection: adminProcedure
+    .input(Id.extend({ name: Name, connection: ConnectionSchema, savePassword: z.boolean().default(true) }))
+    .mutation(({ ctx, input }) => ctx.app.services.agentOps.saveConnection(input.id, input.name, input.connection, input.savePassword)),
+  testConnection: authedProcedure
+    .input(Id.extend({ connection: ConnectionSchema.extend({ connection_name: Name.optional() }) }))
+    .mutation(({ ctx, input }) => ctx.app.services.agentOps.testConnection(input.id, input.connection)),
+  templates: authedProcedure.input(Id.extend({ kind: z.enum(TemplateKinds) })).query(({ ctx, input }) => ctx.app.services.agentOps.templates(input.id, input.kind)),
+  template: authedProcedure.input(Id.extend({ kind: z.enum(TemplateKinds), name: Name })).query(({ ctx, input }) => ctx.app.services.agentOps.template(input.id, input.kind, input.name)),
+  saveTemplate: adminProcedure
+    .input(Id.extend({ kind: z.enum(TemplateKinds), name: Name, content: z.string().max(1_000_000), mode: z.enum(["create", "update"]) }))
+    .mutation(({ ctx, input }) => ctx.app.services.agentOps.saveTemplate(input.id, input.kind, input.name, input.content, input.mode)),
+  deviceProfiles: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.deviceProfiles(input.id)),
+  profileModes: authedProcedure.input(Id.extend({ profile: Name })).query(({ ctx, input }) => ctx.app.services.agentOps.profileModes(input.id, input.profile)),
+  probeDevices: authedProcedure
+    .input(Id.extend({ connections: z.array(Name).max(10_000).optional(), timeoutSecs: z.number().int().min(1).max(120).default(10) }))
+    .mutation(({ ctx, input }) => ctx.app.services.agentOps.probeDevices(input.id, input.connections, input.timeoutSecs)),
   /** what the "Register agent" dialog needs; never the token itself */
   connectInfo: authedProcedure.query(({ ctx }) => {
     const env = ctx.app.env;
@@ -31,10 +66,7 @@ export const agentsRouter = router({
 export const devicesRouter = router({
   list: authedProcedure.input(ListDevicesInputSchema).query(({ ctx, input }) => ctx.app.services.devices.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.devices.get(input.id)),
-});
-
-export const tasksRouter = router({
-  list: authedProcedure.input(ListTasksInputSchema).query(({ ctx, input }) => ctx.app.services.tasks.list(input)),
+  setLabels: authedProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.devices.setLabels(input.id, input.labels)),
 });
 
 export const historyRouter = router({

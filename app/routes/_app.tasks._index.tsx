@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { ListPage } from "../components/list-page";
 import { useT } from "../lib/prefs";
 import { useAutoRefresh } from "../lib/use-live";
@@ -21,7 +21,7 @@ export default function Tasks() {
       nextCursor={page.nextCursor}
       rowKey={(r) => r.id}
       columns={[
-        { header: "Name", cell: (r) => r.name ?? r.id.slice(0, 8) },
+        { header: "Name", cell: (r) => <Link to={`/tasks/${r.id}`}>{r.name ?? r.id.slice(0, 8)}</Link> },
         { header: "Type", cell: (r) => <code>{r.type}</code> },
         { header: t("agents.col.status"), cell: (r) => <span className={`badge ${r.status}`}>{r.status}</span> },
         { header: "Runs", cell: (r) => r.runsTotal },

@@ -1,0 +1,72 @@
+// Operator actions that call an agent: health, info, connections, templates,
+// profiles, probe. Each resolves the agent, calls it through its transport and
+// maps failures to messages an operator can act on.
+import type pg from "pg";
+import type { Db } from "../db/database.ts";
+import type { Bus } from "../events/bus.ts";
+import { AppError, notFound } from "../errors.ts";
+import type { TransportFactory } from "../agents/index.ts";
+import type { AgentTransport, ConnectionInput, TemplateKind } from "../agents/transport.ts";
+
+export function createAgentOpsService({ db, pool, bus, transports }: { db: Db; pool: pg.Pool; bus: Bus; transports: TransportFactory }) {
+  async function withAgent<T>(agentId: string, fn: (t: AgentTransport, agent: { id: string; name: string }) => Promise<T>): Promise<T> {
+    const a = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, host: true, port: true, reportMode: true } });
+    if (!a) throw notFound(`Agent ${agentId}`);
+    const t = transports(a);
+    try {
+      return await fn(t, a);
+    } finally {
+      t.close();
+    }
+  }
+
+  return {
+    health: (agentId: string) => withAgent(agentId, (t) => t.health()),
+    info: (agentId: string) => withAgent(agentId, (t) => t.info()),
+    status: (agentId: string) => withAgent(agentId, (t) => t.status()),
+    connections: (agentId: string) => withAgent(agentId, (t) => t.listConnections()),
+    connection: (agentId: string, name: string) => withAgent(agentId, (t) => t.getConnection(name)),
+    saveConnection: (agentId: string, name: string, connection: ConnectionInput, savePassword: boolean) =>
+      withAgent(agentId, (t) => t.saveConnection(name, connection, savePassword)),
+    testConnection: (agentId: string, connection: ConnectionInput & { connection_name?: string }) => withAgent(agentId, (t) => t.testConnection(connection)),
+    templates: (agentId: string, kind: TemplateKind) => withAgent(agentId, (t) => t.listTemplates(kind)),
+    template: (agentId: string, kind: TemplateKind, name: string) => withAgent(agentId, (t) => t.getTemplate(kind, name)),
+    saveTemplate: (agentId: string, kind: TemplateKind, name: string, content: string, mode: "create" | "update") =>
+      withAgent(agentId, (t) => (mode === "create" ? t.createTemplate(kind, name, content) : t.updateTemplate(kind, name, content))),
+    deviceProfiles: (agentId: string) => withAgent(agentId, (t) => t.deviceProfiles()),
+    profileModes: (agentId: string, profile: string) => withAgent(agentId, (t) => t.profileModes(profile)),
+
+    /** Asks the agent to probe its connections, then records reachability like a status report. */
+    async probeDevices(agentId: string, names: string[] | undefined, timeoutSecs: number) {
+      return withAgent(agentId, async (t, agent) => {
+        const list = names && names.length ? names : (await t.listConnections()).map((c) => String(c.name));
+        if (list.length === 0) throw new AppError("FAILED_PRECONDITION", `Agent ${agent.name} has no saved connections to probe.`);
+        const res = await t.probeDevices(list, timeoutSecs);
+        const names2 = res.results.map((r) => r.name);
+        const { rows } = await pool.query<{ updated: number }>(
+          `WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::bool[], $7::int[], $8::text[]) AS t(name, host, port, profile, reachable, latency, err)),
+           up AS (
+             INSERT INTO devices (agent_id, name, host, port, device_profile, status, last_checked_at, latency_ms, last_error, removed_at, updated_at)
+             SELECT $1, name, host, port, profile, (CASE WHEN reachable THEN 'reachable' ELSE 'unreachable' END)::"DeviceStatus", now(), latency, err, NULL, now() FROM input
+             ON CONFLICT (agent_id, name) DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port, device_profile = EXCLUDED.device_profile,
+               status = EXCLUDED.status, last_checked_at = now(), latency_ms = EXCLUDED.latency_ms, last_error = EXCLUDED.last_error, removed_at = NULL, updated_at = now()
+             RETURNING id, status)
+           SELECT count(*)::int AS updated FROM up`,
+          [
+            agent.id,
+            names2,
+            res.results.map((r) => r.host),
+            res.results.map((r) => r.port),
+            res.results.map((r) => r.device_profile),
+            res.results.map((r) => r.reachable),
+            res.results.map((r) => (r.latency_ms === undefined ? null : Math.round(r.latency_ms))),
+            res.results.map((r) => r.error ?? null),
+          ],
+        );
+        await bus.publish({ type: "device", agentId: agent.id, count: rows[0]?.updated ?? 0 });
+        return { ...res, synced: rows[0]?.updated ?? 0 };
+      });
+    },
+  };
+}
+export type AgentOpsService = ReturnType<typeof createAgentOpsService>;

@@ -1,0 +1,227 @@
+// The task engine's write side: submit, cancel, re-run; and the task view.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../db/database.ts";
+import type { Bus } from "../events/bus.ts";
+import type { Logger } from "../log.ts";
+import { AppError, notFound } from "../errors.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { DISPATCH_PAYLOAD_SCHEMAS, OPERATION_BY_TYPE } from "../domain/plans.ts";
+import type { SettingsService } from "./settings.ts";
+import { TaskTypes } from "./queries.ts";
+import { SelectorSchema, TargetSchema, checkCapabilities, checkOnline, resolveTargets, type ResolvedTarget } from "./task-targets.ts";
+import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
+import { enqueueDispatch } from "./queue.ts";
+import { releaseLocks } from "./device-locks.ts";
+
+export const RecordLevels = ["key-events-only", "full"] as const;
+
+export const CreateTaskInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    type: z.enum(TaskTypes, { error: `must be one of ${TaskTypes.join(", ")}` }),
+    targets: z.array(TargetSchema).min(1, "give at least one target").max(5000).optional(),
+    selector: SelectorSchema.optional(),
+    payload: z.record(z.string(), z.unknown(), { error: "must be an object in the agent's field names" }),
+    dryRun: z.boolean().default(false),
+    recordLevel: z.enum(RecordLevels).default("key-events-only"),
+    deadlineSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+    retries: z.number().int().min(0).max(10).default(0),
+    lockPolicy: z.enum(["wait", "fail"]).default("wait"),
+    queueIfOffline: z.boolean().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.targets === !v.selector) ctx.addIssue({ code: "custom", path: ["targets"], message: "give either targets or a selector" });
+    if (v.type === "exec" && v.dryRun) ctx.addIssue({ code: "custom", path: ["dryRun"], message: "exec has no dry run; use a template with dry run to preview" });
+    const schema = DISPATCH_PAYLOAD_SCHEMAS[v.type];
+    const res = schema.safeParse(v.payload);
+    if (!res.success) for (const i of res.error.issues) ctx.addIssue({ code: "custom", path: ["payload", ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message });
+  });
+export type CreateTaskInput = z.input<typeof CreateTaskInputSchema>;
+
+const runSelect = {
+  id: true,
+  agentId: true,
+  agentName: true,
+  connection: true,
+  deviceId: true,
+  operation: true,
+  status: true,
+  statusDetail: true,
+  deliveryAttempts: true,
+  executionAttempts: true,
+  stage: true,
+  progress: true,
+  deadlineAt: true,
+  deliveredAt: true,
+  startedAt: true,
+  completedAt: true,
+  executionTimeMs: true,
+  resultSummary: true,
+  result: true,
+  error: true,
+  cancelRequestedAt: true,
+  createdAt: true,
+} satisfies Prisma.TaskRunSelect;
+
+const eventSelect = { seq: true, runId: true, source: true, eventType: true, level: true, message: true, stage: true, progress: true, details: true, occurredAt: true, receivedAt: true } satisfies Prisma.TaskEventSelect;
+
+export function createTaskService({ db, bus, log, settings }: { db: Db; bus: Bus; log: Logger; settings: SettingsService }) {
+  async function insertTask(
+    input: z.output<typeof CreateTaskInputSchema>,
+    targets: ResolvedTarget[],
+    createdById: string | null,
+    rerunOfId: string | null,
+  ) {
+    const deadlineSeconds = input.deadlineSeconds ?? (await settings.get()).taskDefaultDeadlineSeconds;
+    const taskId = randomUUID();
+    const now = Date.now();
+    const runs = targets.map((t) => ({
+      id: randomUUID(),
+      taskId,
+      agentId: t.agent.id,
+      agentName: t.agent.name,
+      connection: t.connection,
+      deviceId: t.deviceId,
+      operation: OPERATION_BY_TYPE[input.type],
+      deadlineAt: new Date(now + deadlineSeconds * 1000),
+      statusDetail: t.agent.status === "online" ? "queued for delivery" : `waiting for agent ${t.agent.name} to come online`,
+    }));
+    await db.$transaction(async (tx) => {
+      await tx.task.create({
+        data: {
+          id: taskId,
+          name: input.name ?? null,
+          type: input.type,
+          payload: input.payload as Prisma.InputJsonValue,
+          targetSpec: (input.targets ? { targets: input.targets } : { selector: input.selector }) as Prisma.InputJsonValue,
+          dryRun: input.dryRun,
+          recordLevel: input.recordLevel,
+          deadlineSeconds,
+          retries: input.retries,
+          lockPolicy: input.lockPolicy,
+          queueIfOffline: input.queueIfOffline,
+          runsTotal: runs.length,
+          createdById,
+          rerunOfId,
+        },
+      });
+      await tx.taskRun.createMany({ data: runs });
+      await appendTaskEvent(tx, {
+        taskId,
+        source: "manager",
+        eventType: "submitted",
+        level: "info",
+        message: `Submitted ${input.type}${input.dryRun ? " (dry run)" : ""} to ${runs.length} target${runs.length === 1 ? "" : "s"}.`,
+      });
+      await enqueueDispatch(tx, runs.map((r) => r.id));
+    });
+    log.info({ taskId, type: input.type, runs: runs.length }, "task submitted");
+    await bus.publish({ type: "task", taskId, status: "pending" });
+    return { id: taskId, runs: runs.length };
+  }
+
+  return {
+    async create(raw: CreateTaskInput, createdById: string | null) {
+      const parsed = CreateTaskInputSchema.safeParse(raw);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(input)", message: i.message }));
+        throw new AppError("INVALID_ARGUMENT", `Invalid task: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, { fields });
+      }
+      const input = parsed.data;
+      const targets = await resolveTargets(db, input.type, input);
+      checkCapabilities(targets);
+      checkOnline(targets, input.queueIfOffline);
+      return insertTask(input, targets, createdById, null);
+    },
+
+    /** A new task with the same resolved payload and the same agent × connection pairs. */
+    async rerun(taskId: string, createdById: string | null) {
+      const t = await db.task.findUnique({ where: { id: taskId }, include: { runs: { select: { agentId: true, connection: true } } } });
+      if (!t) throw notFound(`Task ${taskId}`);
+      const targets = t.runs.filter((r) => r.agentId).map((r) => ({ agentId: r.agentId!, connection: r.connection ?? undefined }));
+      if (targets.length === 0) throw new AppError("FAILED_PRECONDITION", "None of this task's agents exist any more; submit a new task instead.");
+      const input = CreateTaskInputSchema.parse({
+        name: t.name ?? undefined,
+        type: t.type,
+        targets,
+        payload: t.payload,
+        dryRun: t.dryRun,
+        recordLevel: t.recordLevel,
+        deadlineSeconds: t.deadlineSeconds,
+        retries: t.retries,
+        lockPolicy: t.lockPolicy,
+        queueIfOffline: t.queueIfOffline,
+      });
+      const resolved = await resolveTargets(db, input.type, input);
+      checkCapabilities(resolved);
+      checkOnline(resolved, input.queueIfOffline);
+      return insertTask(input, resolved, createdById, t.id);
+    },
+
+    /**
+     * Runs not yet delivered stop at once. rauto has no cancel API, so delivered
+     * runs show "cancel requested" until their callback arrives or the deadline passes.
+     */
+    async cancel(taskId: string) {
+      const result = await db.$transaction(async (tx) => {
+        const task = await tx.task.findUnique({ where: { id: taskId }, select: { id: true } });
+        if (!task) throw notFound(`Task ${taskId}`);
+        const runs = await tx.$queryRaw<{ id: string; status: string }[]>`
+          SELECT id, status::text FROM task_runs WHERE task_id = ${taskId}::uuid ORDER BY id FOR UPDATE`;
+        let cancelled = 0;
+        let requested = 0;
+        const now = new Date();
+        for (const r of runs) {
+          if (isFinalRun(r.status)) continue;
+          if (["pending", "waiting_lock"].includes(r.status)) {
+            await tx.taskRun.update({ where: { id: r.id }, data: { status: "cancelled", cancelRequestedAt: now, completedAt: now, statusDetail: "cancelled before delivery" } });
+            await releaseLocks(tx, r.id);
+            cancelled++;
+          } else {
+            await tx.taskRun.update({
+              where: { id: r.id },
+              data: { cancelRequestedAt: now, statusDetail: "cancel requested: the agent cannot stop a running task; waiting for its result or the deadline" },
+            });
+            requested++;
+          }
+        }
+        await tx.task.update({ where: { id: taskId }, data: { cancelRequestedAt: now } });
+        await appendTaskEvent(tx, {
+          taskId,
+          source: "manager",
+          eventType: "cancel_requested",
+          level: "warning",
+          message: `Cancel requested: ${cancelled} run(s) stopped before delivery${requested ? `, ${requested} already with the agent (cancel requested)` : ""}.`,
+        });
+        const status = await refreshTaskStatus(tx, taskId);
+        return { cancelled, requested, status };
+      });
+      await bus.publish({ type: "task", taskId, status: result.status ?? "cancel_requested" });
+      return { cancelled: result.cancelled, cancelRequested: result.requested };
+    },
+
+    async get(taskId: string) {
+      const t = await db.task.findUnique({
+        where: { id: taskId },
+        include: {
+          runs: { select: runSelect, orderBy: [{ agentName: "asc" }, { connection: "asc" }] },
+          events: { select: eventSelect, orderBy: { seq: "asc" }, take: 2000 },
+          createdBy: { select: { username: true } },
+        },
+      });
+      if (!t) throw notFound(`Task ${taskId}`);
+      const history = await db.executionHistory.findMany({ where: { taskId }, orderBy: { executedAt: "asc" }, take: 2000 });
+      return {
+        ...t,
+        runs: t.runs.map((r) => ({ ...r, executionTimeMs: r.executionTimeMs === null ? null : Number(r.executionTimeMs) })),
+        history: history.map((h) => ({ ...h, id: String(h.id) })),
+      };
+    },
+
+    async eventsAfter(taskId: string, afterSeq: number, limit = 500) {
+      return db.taskEvent.findMany({ where: { taskId, seq: { gt: afterSeq } }, select: eventSelect, orderBy: { seq: "asc" }, take: limit });
+    },
+  };
+}
+export type TaskService = ReturnType<typeof createTaskService>;
