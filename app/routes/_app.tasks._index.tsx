@@ -20,6 +20,11 @@ export default function Tasks() {
       items={page.items}
       nextCursor={page.nextCursor}
       rowKey={(r) => r.id}
+      actions={
+        <Link className="button primary" to="/tasks/new">
+          New task
+        </Link>
+      }
       columns={[
         { header: "Name", cell: (r) => <Link to={`/tasks/${r.id}`}>{r.name ?? r.id.slice(0, 8)}</Link> },
         { header: "Type", cell: (r) => <code>{r.type}</code> },

@@ -27,11 +27,11 @@ function service() {
   return cached;
 }
 
-const TEMPLATE_RPCS: Record<TemplateKind, { list: string; get: string; create: string }> = {
-  command: { list: "ListTemplates", get: "GetTemplate", create: "CreateTemplate" },
-  tx_block: { list: "ListTxBlockTemplates", get: "GetTxBlockTemplate", create: "CreateTxBlockTemplate" },
-  tx_workflow: { list: "ListTxWorkflowTemplates", get: "GetTxWorkflowTemplate", create: "CreateTxWorkflowTemplate" },
-  orchestration: { list: "ListOrchestrationTemplates", get: "GetOrchestrationTemplate", create: "CreateOrchestrationTemplate" },
+const TEMPLATE_RPCS: Record<TemplateKind, { list: string; get: string; create: string; update: string }> = {
+  command: { list: "ListTemplates", get: "GetTemplate", create: "CreateTemplate", update: "UpdateTemplate" },
+  tx_block: { list: "ListTxBlockTemplates", get: "GetTxBlockTemplate", create: "CreateTxBlockTemplate", update: "UpdateTxBlockTemplate" },
+  tx_workflow: { list: "ListTxWorkflowTemplates", get: "GetTxWorkflowTemplate", create: "CreateTxWorkflowTemplate", update: "UpdateTxWorkflowTemplate" },
+  orchestration: { list: "ListOrchestrationTemplates", get: "GetOrchestrationTemplate", create: "CreateOrchestrationTemplate", update: "UpdateOrchestrationTemplate" },
 };
 
 const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED, grpc.status.ABORTED, grpc.status.INTERNAL, grpc.status.UNKNOWN]);
@@ -111,7 +111,16 @@ export function createGrpcTransport(agent: AgentAddress, opts: { token: string |
       const r = await call<{ connections?: Array<Record<string, unknown>> }>("ListConnections", {});
       return r.connections ?? [];
     },
-    getConnection: (name) => (has("GetConnection") ? call("GetConnection", { name }) : http.getConnection(name)),
+    async getConnection(name) {
+      if (!has("GetConnection")) return http.getConnection(name);
+      // the agent answers with the HTTP API's JSON, as a string
+      const r = await call<{ json?: string }>("GetConnection", { name });
+      try {
+        return JSON.parse(r.json || "{}") as Record<string, unknown>;
+      } catch {
+        throw new AgentCallError(`Agent ${agent.name} sent connection ${name} as invalid JSON.`, false);
+      }
+    },
     saveConnection: (name, connection, savePassword) => call("UpsertConnection", { name, connection, save_password: savePassword }),
     testConnection: (connection) => call("TestConnection", { connection }),
     async listTemplates(kind) {
@@ -120,7 +129,7 @@ export function createGrpcTransport(agent: AgentAddress, opts: { token: string |
     },
     getTemplate: (kind, name) => call(TEMPLATE_RPCS[kind].get, { name }),
     createTemplate: (kind, name, content) => call(TEMPLATE_RPCS[kind].create, { name, content }),
-    updateTemplate: (kind, name, content) => http.updateTemplate(kind, name, content),
+    updateTemplate: (kind, name, content) => (has(TEMPLATE_RPCS[kind].update) ? call(TEMPLATE_RPCS[kind].update, { name, content }) : http.updateTemplate(kind, name, content)),
     deviceProfiles: () => call("ListDeviceProfiles", {}),
     profileModes: (name) => call("ListProfileModes", { name }),
     async probeDevices(connections, timeoutSecs) {

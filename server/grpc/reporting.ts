@@ -25,6 +25,17 @@ function u64(msg: Msg, field: string) {
   if (typeof v === "string" && /^\d+$/.test(v)) msg[field] = Number(v);
 }
 
+/**
+ * proto3 does not send a field that holds its zero value (prost, which rauto
+ * uses, leaves out false, 0, "" and empty lists), and proto-loader runs with
+ * defaults off so that a missing required field can be named. Where zero is a
+ * legal value, put it back: `reachable: false`, `retryable: false`, an empty
+ * `message`, `execution_time_ms: 0`, an empty inventory.
+ */
+function zero(msg: Msg, field: string, value: unknown) {
+  if (msg[field] === undefined || msg[field] === null) msg[field] = value;
+}
+
 /** `*_json` string fields carry JSON; the shared schemas expect the parsed value under the HTTP name. */
 function jsonField(msg: Msg, field: string, target: string) {
   const raw = msg[field];
@@ -71,24 +82,31 @@ export function createReportingHandlers(app: AppContext): grpc.UntypedServiceImp
       return { success: true };
     }),
     ReportDevices: unary(async (m) => {
+      zero(m, "devices", []);
       const r = await reports.reportDevices(parseInput(ReportDevicesSchema, m, "ReportDevicesRequest"));
       return { success: true, synced: r.synced };
     }),
     UpdateDeviceStatus: unary(async (m) => {
+      zero(m, "devices", []);
+      if (Array.isArray(m.devices)) for (const d of m.devices as Msg[]) if (d && typeof d === "object") zero(d, "reachable", false);
       const r = await reports.updateDeviceStatus(parseInput(UpdateDeviceStatusSchema, m, "UpdateDeviceStatusRequest"));
       return { success: true, updated: r.updated };
     }),
     ReportError: unary(async (m) => {
+      zero(m, "retryable", false);
+      zero(m, "message", "");
       jsonField(m, "details_json", "details");
       await reports.reportError(parseInput(ReportErrorSchema, m, "ReportErrorRequest"));
       return { success: true };
     }),
     ReportTaskEvent: unary(async (m) => {
+      zero(m, "message", "");
       jsonField(m, "details_json", "details");
       await reports.reportTaskEvent(parseInput(TaskEventSchema, m, "TaskEventRequest"));
       return { success: true };
     }),
     ReportTaskCallback: unary(async (m) => {
+      zero(m, "execution_time_ms", 0);
       u64(m, "execution_time_ms");
       jsonField(m, "result_json", "result");
       jsonField(m, "result_summary_json", "result_summary");

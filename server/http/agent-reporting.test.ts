@@ -3,7 +3,8 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startManager, type Manager } from "../../test/helpers/servers.ts";
-import type { EmulatedAgent, Reply } from "../../test/helpers/agent-emulator.ts";
+import { TEST_AGENT_KEY } from "../../test/helpers/app.ts";
+import { grpcCall, reportingClient, type EmulatedAgent, type Reply } from "../../test/helpers/agent-emulator.ts";
 
 let m: Manager;
 beforeAll(async () => {
@@ -12,7 +13,6 @@ beforeAll(async () => {
 afterAll(async () => m.close());
 
 const NOT_FOUND = { http: 404, grpc: GrpcStatus.NOT_FOUND };
-const BAD = { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT };
 const expectCode = (r: Reply, a: EmulatedAgent, codes: { http: number; grpc: number }) => expect({ code: r.code, message: r.message }).toMatchObject({ code: codes[a.transport] });
 
 async function makeRun(agentName: string, connection = "core-1") {
@@ -181,5 +181,59 @@ describe.each(["http", "grpc"] as const)("agent life over %s", (transport) => {
     await a.heartbeat();
     expect((await m.database.db.agent.findUniqueOrThrow({ where: { name } })).status).toBe("online");
     expect(await m.database.db.notification.count({ where: { entityId: row.id, type: "agent_online" } })).toBe(2);
+  });
+});
+
+// rauto's gRPC client (prost) does not put a proto3 field on the wire when it
+// holds its zero value: false, 0, "" and empty lists are simply absent. The
+// emulator's protobufjs client sends them, so these requests leave them out
+// by hand, exactly as the real agent's bytes look.
+describe("gRPC reports with zero-valued fields left out, as rauto sends them", () => {
+  const name = "edge-grpc-zero";
+  let client: ReturnType<typeof reportingClient>;
+  const call = (method: string, req: Record<string, unknown>) => grpcCall(client, method, req, TEST_AGENT_KEY);
+  beforeAll(async () => {
+    client = reportingClient(m.grpcAddress);
+    const a = m.agent("grpc", name);
+    expect((await a.register()).ok).toBe(true);
+    expect((await a.reportDevices([0, 1].map((i) => ({ name: `sw-${i}`, host: `10.0.2.${i}`, port: 22, device_profile: "cisco_ios" })))).ok).toBe(true);
+    expect((await a.updateDeviceStatus([{ name: "sw-0", host: "10.0.2.0", reachable: true }])).ok).toBe(true);
+  });
+  afterAll(() => client.close());
+
+  it("a device reported without `reachable` is unreachable", async () => {
+    const r = await call("UpdateDeviceStatus", { name, devices: [{ name: "sw-0", host: "10.0.2.0" }, { name: "sw-1", host: "10.0.2.1", reachable: true }] });
+    expect(r).toMatchObject({ ok: true, body: { success: true, updated: 2 } });
+    const agent = await m.database.db.agent.findUniqueOrThrow({ where: { name } });
+    const rows = await m.database.db.device.findMany({ where: { agentId: agent.id }, orderBy: { name: "asc" } });
+    expect(rows.map((d) => [d.name, d.status])).toEqual([["sw-0", "unreachable"], ["sw-1", "reachable"]]);
+  });
+
+  it("an error report without `retryable` and `message` is stored as not retryable with an empty message", async () => {
+    const r = await call("ReportError", { name, category: "sync", kind: "device_inventory_sync_failed", severity: "warning", occurred_at: new Date().toISOString() });
+    expect(r).toMatchObject({ ok: true, body: { success: true } });
+    const row = await m.database.db.agentErrorReport.findFirstOrThrow({ where: { agentName: name } });
+    expect(row).toMatchObject({ retryable: false, message: "", category: "sync" });
+  });
+
+  it("a task event without `message` and a callback without `execution_time_ms` (0 ms) are accepted", async () => {
+    const { task, run } = await makeRun(name);
+    const ev = await call("ReportTaskEvent", { task_id: run.id, agent_name: name, event_type: "started", level: "info", occurred_at: new Date().toISOString() });
+    expect(ev).toMatchObject({ ok: true });
+    const cb = await call("ReportTaskCallback", { agent_name: name, task_id: run.id, status: "success", started_at: new Date().toISOString(), completed_at: new Date().toISOString() });
+    expect(cb).toMatchObject({ ok: true });
+    const events = await m.database.db.taskEvent.findMany({ where: { taskId: task.id }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => [e.eventType, e.message])).toEqual([["started", ""], ["callback", "Run succeeded"]]);
+    const done = await m.database.db.taskRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(done.status).toBe("success");
+    expect(Number(done.executionTimeMs)).toBe(0);
+  });
+
+  it("an inventory report without `devices` is an empty inventory: every device is marked removed", async () => {
+    const r = await call("ReportDevices", { name });
+    expect(r).toMatchObject({ ok: true, body: { success: true, synced: 0 } });
+    const agent = await m.database.db.agent.findUniqueOrThrow({ where: { name } });
+    expect(await m.database.db.device.count({ where: { agentId: agent.id, removedAt: null } })).toBe(0);
+    expect(await m.database.db.device.count({ where: { agentId: agent.id } })).toBe(2);
   });
 });

@@ -50,7 +50,7 @@ describe.each(["http", "grpc"] as const)("dispatch to a %s agent", (mode) => {
   it("runs template, tx_block, tx_workflow and orchestrate, each through the agent's own endpoint", async () => {
     const cases = [
       { type: "template" as const, payload: { template: "show-interfaces", vars: { intf: "Gi0/1" } }, call: mode === "grpc" ? "POST /api/template/execute/async" : "POST /api/template/execute/async", connection: "core-1" },
-      { type: "tx_block" as const, payload: { tx_block: { name: "vlan", rollback_policy: "per_step", steps: [{ run: { kind: "command", mode: "Config", command: "vlan 10" }, rollback: { kind: "command", mode: "Config", command: "no vlan 10" } }] } }, call: mode === "grpc" ? "ExecuteTxBlockAsync" : "POST /api/tx/block/async", connection: "core-1" },
+      { type: "tx_block" as const, payload: { tx_block: { name: "vlan", fail_fast: true, rollback_policy: "per_step", steps: [{ run: { kind: "command", mode: "Config", command: "vlan 10" }, rollback: { kind: "command", mode: "Config", command: "no vlan 10" } }] } }, call: mode === "grpc" ? "ExecuteTxBlockAsync" : "POST /api/tx/block/async", connection: "core-1" },
       { type: "tx_workflow" as const, payload: { workflow: example("core-vlan-workflow.json") }, call: mode === "grpc" ? "ExecuteTxWorkflowAsync" : "POST /api/tx/workflow/async", connection: "core-2" },
       { type: "orchestrate" as const, payload: { plan: example("campus-vlan-orchestration.json") }, call: mode === "grpc" ? "ExecuteOrchestrationAsync" : "POST /api/orchestrate/async", connection: undefined },
     ];
@@ -225,7 +225,8 @@ describe("deadlines, retries, cancel, locks", () => {
     expect((await taskOf(queued.id)).status).toBe("cancelled");
     await a.reporter.heartbeat();
     await new Promise((r) => setTimeout(r, 300));
-    expect(a.dispatches().filter((d) => String(d.body.task_id) === (await taskOf(queued.id)).runs[0]!.id)).toHaveLength(0);
+    const queuedRun = (await taskOf(queued.id)).runs[0]!.id;
+    expect(a.dispatches().filter((d) => String(d.body.task_id) === queuedRun)).toHaveLength(0);
   });
 
   it("never runs two changes on one device at once: the second waits for the lock, or fails fast", async () => {
@@ -233,7 +234,7 @@ describe("deadlines, retries, cancel, locks", () => {
     try {
       const first = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "r1" }], payload: { command: "conf t" } });
       await waitFor(() => taskOf(first.id), (t) => t.runs[0]!.status === "accepted", 5000, "first delivered");
-      const second = await f.caller.tasks.create({ type: "tx_block", targets: [{ agentId: a.id, connection: "r1" }], payload: { tx_block: { name: "b", rollback_policy: "none", steps: [{ run: { kind: "command", mode: "Config", command: "x" } }] } } });
+      const second = await f.caller.tasks.create({ type: "tx_block", targets: [{ agentId: a.id, connection: "r1" }], payload: { tx_block: { name: "b", fail_fast: true, rollback_policy: "none", steps: [{ run: { kind: "command", mode: "Config", command: "x" } }] } } });
       const waiting = await waitFor(() => taskOf(second.id), (t) => t.runs[0]!.status === "waiting_lock", 5000, "second waits");
       expect(waiting.runs[0]!.statusDetail).toMatch(/^waiting for device lock: device r1 on ops-1 is locked by run/);
       const failFast = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "r1" }], payload: { command: "y" }, lockPolicy: "fail" });
@@ -264,20 +265,19 @@ describe("live timeline", () => {
     a.behaviour.completeAfterMs = 300;
     const { id } = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "core-1" }], payload: { command: "show log" } });
     const seen: number[] = [];
-    const ac1 = new AbortController();
-    const it1 = await f.caller.tasks.events({ taskId: id }, { signal: ac1.signal });
-    for await (const msg of it1 as AsyncIterable<{ id: string; data: { kind: string } }>) {
-      if (msg.data.kind === "event") seen.push(Number(msg.id));
+    // tracked() messages reach an in-process caller as [id, data]
+    type Msg = [string, { kind: string; event?: { eventType: string } }];
+    const it1 = await f.caller.tasks.events({ taskId: id });
+    for await (const [msgId, data] of it1 as unknown as AsyncIterable<Msg>) {
+      if (data.kind === "event") seen.push(Number(msgId));
       if (seen.length >= 2) break;
     }
-    ac1.abort();
-    const ac2 = new AbortController();
-    const it2 = await f.caller.tasks.events({ taskId: id, lastEventId: String(seen.at(-1)) }, { signal: ac2.signal });
-    for await (const msg of it2 as AsyncIterable<{ id: string; data: { kind: string; event?: { eventType: string } } }>) {
-      if (msg.data.kind === "event") seen.push(Number(msg.id));
-      if (msg.data.event?.eventType === "callback") break;
+    // breaking out of the loop closes the stream, like a dropped connection
+    const it2 = await f.caller.tasks.events({ taskId: id, lastEventId: String(seen.at(-1)) });
+    for await (const [msgId, data] of it2 as unknown as AsyncIterable<Msg>) {
+      if (data.kind === "event") seen.push(Number(msgId));
+      if (data.event?.eventType === "callback") break;
     }
-    ac2.abort();
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -15,7 +15,8 @@ export async function runTaskSweep(app: AppContext) {
 
   // 1. A crash while "delivering" leaves it unknown whether the agent got the
   //    run. Re-sending could run it twice, so it waits for the agent instead.
-  const inDoubtBefore = new Date(Date.now() - env.AGENT_CALL_TIMEOUT - 30_000);
+  // a live delivery lasts at most AGENT_CALL_TIMEOUT; older ones belong to a process that died
+  const inDoubtBefore = new Date(Date.now() - env.AGENT_CALL_TIMEOUT - 5_000);
   const inDoubt = await db.taskRun.findMany({ where: { status: "delivering", updatedAt: { lt: inDoubtBefore } }, select: { id: true, taskId: true }, take: 500 });
   for (const r of inDoubt) {
     await db.$transaction(async (tx) => {

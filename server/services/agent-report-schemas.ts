@@ -14,9 +14,9 @@ const u64 = z.number({ error: "must be a number" }).int("must be a whole number"
 
 // PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate is not text at all
 // (jsonb refuses it; text columns would silently get U+FFFD)
-const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BAD_TEXT_MESSAGE = "must not contain NUL characters or unpaired surrogates";
-const cleanText = (s: string) => !BAD_TEXT.test(s);
+const cleanText = (s: string) => !s.includes("\u0000") && !LONE_SURROGATE.test(s);
 
 const name = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters").refine(cleanText, BAD_TEXT_MESSAGE);
 const host = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(255, "must be at most 255 characters").refine(cleanText, BAD_TEXT_MESSAGE);

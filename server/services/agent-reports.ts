@@ -35,16 +35,57 @@ const prepared = (name: string, text: string) => (values: unknown[]) => ({ name:
 
 const AGENT_ID_BY_NAME = prepared("agent-id", "SELECT id FROM agents WHERE name = $1");
 
-const HEARTBEAT = prepared(
-  "heartbeat",
-  `UPDATE agents a SET last_heartbeat_at = now(), running_tasks = $2, connections_count = $3, templates_count = $4,
-          uptime_seconds = $5, updated_at = now(), status = 'online',
+/**
+ * Heartbeats of several agents in one statement. Rows are locked in id order,
+ * so concurrent batches cannot deadlock, and with NO KEY UPDATE, which does not
+ * wait for transactions that merely reference the agent (a run being created).
+ */
+const HEARTBEATS = prepared(
+  "heartbeats",
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[])
+       AS t(name, running_tasks, connections_count, templates_count, uptime_seconds)
+   ), old AS (
+     SELECT a.id, a.name, a.status::text AS prev FROM agents a WHERE a.name = ANY($1::text[]) ORDER BY a.id FOR NO KEY UPDATE
+   )
+   UPDATE agents a SET last_heartbeat_at = now(), running_tasks = i.running_tasks, connections_count = i.connections_count,
+          templates_count = i.templates_count, uptime_seconds = i.uptime_seconds, updated_at = now(), status = 'online',
           status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
           status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
-     FROM (SELECT id, status::text AS prev FROM agents WHERE name = $1 FOR UPDATE) old
+     FROM old JOIN input i ON i.name = old.name
     WHERE a.id = old.id
-   RETURNING a.id, old.prev`,
+   RETURNING a.id, a.name, old.prev`,
 );
+
+/**
+ * Coalesces concurrent calls into one database round trip: while a batch is
+ * being written, new calls queue and go out together as the next one (group
+ * commit). A call to an idle manager goes out at once, alone: no timer, no
+ * added latency. (Two batches in flight measured slower: smaller batches.)
+ */
+function coalesce<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch: number) {
+  const queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  let busy = false;
+  const flush = async () => {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    const batch = queue.splice(0, maxBatch);
+    try {
+      const out = await write(batch.map((b) => b.item));
+      batch.forEach((b, i) => b.resolve(out[i]!));
+    } catch (err) {
+      batch.forEach((b) => b.reject(err));
+    } finally {
+      busy = false;
+      void flush();
+    }
+  };
+  return (item: I) =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      void flush();
+    });
+}
 
 /**
  * A task event in one statement: lock the run (the same order as a callback:
@@ -106,6 +147,11 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
       entityId: agent.id,
     });
     await bus.publish({ type: "agent", agentId: agent.id, name: agent.name, status });
+    if (online) {
+      // runs queued while the agent was away go now, not at their next re-check
+      const waiting = await db.taskRun.findMany({ where: { agentId: agent.id, status: "pending" }, select: { id: true }, take: 1000 });
+      if (waiting.length) await db.$transaction((tx) => enqueueDispatch(tx, waiting.map((w) => w.id)));
+    }
   }
 
   /**
@@ -123,6 +169,27 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     if (!run || run.agentName !== agentName) throw unknownTask(taskId, agentName);
     return { ...run, attempt: parsed.attempt, current: parsed.attempt === Math.max(1, run.executionAttempts) };
   }
+
+  // Heartbeats are the bulk of agent traffic: concurrent ones share one statement
+  // and one commit. The same agent twice in a batch is written once, with its latest values.
+  const writeHeartbeat = coalesce<HeartbeatReport, { id: string; prev: string } | null>(async (batch) => {
+    const latest = new Map<string, HeartbeatReport>();
+    for (const h of batch) latest.set(h.name, h);
+    const hs = [...latest.values()];
+    const { rows } = await pool.query<{ id: string; name: string; prev: string }>(
+      HEARTBEATS([hs.map((h) => h.name), hs.map((h) => h.running_tasks), hs.map((h) => h.connections_count), hs.map((h) => h.templates_count), hs.map((h) => h.uptime_seconds)]),
+    );
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    // only the first of several heartbeats of one agent in a batch sees the status change
+    const announced = new Set<string>();
+    return batch.map((h) => {
+      const r = byName.get(h.name);
+      if (!r) return null;
+      if (announced.has(h.name)) return { id: r.id, prev: "online" };
+      announced.add(h.name);
+      return { id: r.id, prev: r.prev };
+    });
+  }, 500);
 
   return {
     async register(r: RegisterAgentReport, mode: ReportMode) {
@@ -147,10 +214,7 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
     },
 
     async heartbeat(h: HeartbeatReport) {
-      const { rows } = await pool.query<{ id: string; prev: string }>(
-        HEARTBEAT([h.name, h.running_tasks, h.connections_count, h.templates_count, h.uptime_seconds]),
-      );
-      const a = rows[0];
+      const a = await writeHeartbeat(h);
       if (!a) throw unknownAgent(h.name);
       if (a.prev !== "online") await announce({ id: a.id, name: h.name }, "online", "heartbeat");
       return { id: a.id };

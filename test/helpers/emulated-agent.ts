@@ -18,7 +18,8 @@ export interface Received {
 
 export interface Behaviour {
   /** how a dispatch is answered */
-  dispatch: "accept" | "fail-500" | "reject-400" | "hang" | "unauthorized";
+  /** "swallow": runs the task but never answers the dispatch call (a crash-like delivery) */
+  dispatch: "accept" | "fail-500" | "reject-400" | "hang" | "swallow" | "unauthorized";
   /** after accepting: report events and a callback after this many ms; null = never */
   completeAfterMs: number | null;
   outcome: "success" | "failed";
@@ -100,6 +101,7 @@ export async function startEmulatedAgent(opts: {
     if (behaviour.dispatch === "hang") return [-1, {}];
     const taskId = String(body.task_id ?? "");
     runTask(taskId, operation, body);
+    if (behaviour.dispatch === "swallow") return [-1, {}];
     return [202, { accepted: true, task_id: taskId, operation, status: "queued" }];
   };
 
@@ -223,6 +225,15 @@ export async function startEmulatedAgent(opts: {
     UpsertConnection: unary("UpsertConnection", (req) => {
       connections.set(String(req.name), (req.connection as Record<string, unknown>) ?? {});
       return { name: req.name, path: `/root/.rauto/connections/${req.name}.toml`, has_password: true, connection: req.connection };
+    }),
+    GetConnection: unary("GetConnection", (req) => {
+      const c = connections.get(String(req.name));
+      if (!c) return [404, { error: `connection '${req.name}' not found` }];
+      return { json: JSON.stringify({ name: req.name, ...c, password: undefined, has_password: !!c.password }) };
+    }),
+    UpdateTemplate: unary("UpdateTemplate", (req) => {
+      templates.set(`command/${req.name}`, String(req.content));
+      return { name: req.name, content: req.content };
     }),
     TestConnection: unary("TestConnection", (req) => {
       const c = (req.connection as Record<string, unknown>) ?? {};

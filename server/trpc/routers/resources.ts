@@ -9,7 +9,7 @@ import { ListHistoryInputSchema, ListTemplatesInputSchema, SearchInputSchema, Te
 
 const Id = z.object({ id: z.string().uuid() });
 const Name = z.string().trim().min(1).max(255);
-const Labels = z.array(z.string().trim().min(1).max(100).regex(/^[\w.:=\/-]+$/, "letters, digits and _ . : = / - only")).max(50);
+const Labels = z.array(z.string().trim().min(1).max(100).regex(/^[\w.:=/-]+$/, "letters, digits and _ . : = / - only")).max(50);
 // rauto's ConnectionRequest; unknown fields pass through to the agent
 const ConnectionSchema = z.looseObject({
   host: z.string().trim().min(1).max(255).optional(),
