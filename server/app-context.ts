@@ -14,6 +14,8 @@ import { createQueryServices } from "./services/queries.ts";
 import { createAgentReportService } from "./services/agent-reports.ts";
 import { createTaskService } from "./services/tasks.ts";
 import { createAgentOpsService } from "./services/agent-ops.ts";
+import { createTemplateStore } from "./services/template-store.ts";
+import { createDataAdmin } from "./services/data-admin.ts";
 import { createTransportFactory, type TransportFactory } from "./agents/index.ts";
 
 export interface AppContextInput {
@@ -35,6 +37,7 @@ export function createAppContext({ env, db, pool, databaseUrl, log, throttle, tr
     defaults: { taskDefaultDeadlineSeconds: env.TASK_DEFAULT_DEADLINE_SECONDS, historyRetentionDays: 90 },
   });
   const transportFactory = transports ?? createTransportFactory(env);
+  const agentOps = createAgentOpsService({ db, pool, bus, transports: transportFactory });
   const services = {
     auth: createAuthService({ db, sessionTtlHours: env.SESSION_TTL_HOURS, throttle }),
     agents: createAgentService({ db, bus, notifications }),
@@ -42,7 +45,9 @@ export function createAppContext({ env, db, pool, databaseUrl, log, throttle, tr
     notifications,
     settings,
     taskEngine: createTaskService({ db, bus, log: log.child({ part: "tasks" }), settings }),
-    agentOps: createAgentOpsService({ db, pool, bus, transports: transportFactory }),
+    agentOps,
+    templateStore: createTemplateStore({ db, agentOps }),
+    dataAdmin: createDataAdmin({ db }),
     agentReports: createAgentReportService({ db, pool, bus, notifications, log: log.child({ part: "agents" }) }),
     ...createQueryServices({ db }),
   };

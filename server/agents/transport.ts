@@ -121,5 +121,12 @@ export function dispatchBody(req: DispatchRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { ...req.payload, task_id: req.agentTaskId, record_level: req.recordLevel };
   if (req.type !== "orchestrate" && req.connection) body.connection = { connection_name: req.connection };
   if (req.type !== "exec") body.dry_run = req.dryRun;
+  // rauto's request structs have no serde default for the inline document, so
+  // a dispatch by template name still has to carry the key (as null)
+  const inline = { tx_block: "tx_block", tx_workflow: "workflow", orchestrate: "plan" } as const;
+  if (req.type in inline) {
+    const key = inline[req.type as keyof typeof inline];
+    if (body[key] === undefined) body[key] = null;
+  }
   return body;
 }

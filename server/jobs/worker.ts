@@ -48,6 +48,11 @@ export function createTaskList(app: AppContext): TaskList {
       const runId = (payload as { runId?: unknown })?.runId;
       if (typeof runId === "string") await dispatchRun(app, runId);
     },
+    "history:retention": async () => {
+      const days = (await app.services.settings.get()).historyRetentionDays;
+      const removed = await app.services.dataAdmin.clearHistory(days);
+      app.log.info({ days, ...removed }, "history retention applied");
+    },
     "sessions:cleanup": async () => {
       await app.services.auth.lucia.deleteExpiredSessions();
       app.log.debug("expired sessions removed");
@@ -64,7 +69,7 @@ export async function startWorker(app: AppContext, opts: { concurrency?: number 
     pollInterval: 1000,
     logger: graphileLogger(app),
     taskList: createTaskList(app),
-    crontab: "17 * * * * sessions:cleanup\n",
+    crontab: "17 * * * * sessions:cleanup\n40 3 * * * history:retention\n",
   });
   await rescheduleSweep(runner, SWEEP_TASK, 0, "preserve_run_at");
   await rescheduleSweep(runner, TASK_SWEEP_TASK, 0, "preserve_run_at");

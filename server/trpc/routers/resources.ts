@@ -5,6 +5,7 @@ import { ListAgentsInputSchema } from "../../services/agents.ts";
 import { ListDevicesInputSchema } from "../../services/devices.ts";
 import { ListNotificationsInputSchema } from "../../services/notifications.ts";
 import { SettingsSchema } from "../../services/settings.ts";
+import { SaveDraftInputSchema, SaveTemplateInputSchema } from "../../services/template-store.ts";
 import { ListHistoryInputSchema, ListTemplatesInputSchema, SearchInputSchema, TemplateKinds } from "../../services/queries.ts";
 
 const Id = z.object({ id: z.string().uuid() });
@@ -76,6 +77,18 @@ export const historyRouter = router({
 export const templatesRouter = router({
   list: authedProcedure.input(ListTemplatesInputSchema).query(({ ctx, input }) => ctx.app.services.templates.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.templates.get(input.id)),
+  save: authedProcedure.input(SaveTemplateInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.save(input, ctx.user.id)),
+  delete: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.delete(input.id)),
+  pull: authedProcedure
+    .input(z.object({ agentId: z.string().uuid(), kind: z.enum(TemplateKinds), name: Name }))
+    .mutation(({ ctx, input }) => ctx.app.services.templateStore.pull(input.agentId, input.kind, input.name, ctx.user.id)),
+  push: authedProcedure
+    .input(Id.extend({ agentIds: z.array(z.string().uuid()).min(1).max(500) }))
+    .mutation(({ ctx, input }) => ctx.app.services.templateStore.push(input.id, input.agentIds)),
+  drafts: authedProcedure.query(({ ctx }) => ctx.app.services.templateStore.drafts.list(ctx.user.id)),
+  draft: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.templateStore.drafts.get(ctx.user.id, input.id)),
+  saveDraft: authedProcedure.input(SaveDraftInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.save(ctx.user.id, input)),
+  deleteDraft: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.delete(ctx.user.id, input.id)),
 });
 
 export const notificationsRouter = router({
@@ -90,6 +103,9 @@ export const notificationsRouter = router({
 export const settingsRouter = router({
   get: authedProcedure.query(({ ctx }) => ctx.app.services.settings.get()),
   update: adminProcedure.input(SettingsSchema.partial()).mutation(({ ctx, input }) => ctx.app.services.settings.update(input)),
+  clearHistory: adminProcedure.input(z.object({ olderThanDays: z.number().int().min(0).max(3650) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.clearHistory(input.olderThanDays)),
+  clearNotifications: adminProcedure.input(z.object({ readOnly: z.boolean().default(false) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.clearNotifications(input.readOnly)),
+  reset: adminProcedure.input(z.object({ confirm: z.string().max(100) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.reset(input.confirm)),
 });
 
 export const dashboardRouter = router({
