@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env.ts";
 
@@ -31,5 +34,20 @@ describe("parseEnv", () => {
     const env = parseEnv({ MANAGER_GRPC_ENABLED: "false", SWITCHYARD_ROLES: "worker, web" });
     expect(env.MANAGER_GRPC_ENABLED).toBe(false);
     expect(env.SWITCHYARD_ROLES).toEqual(["worker", "web"]);
+  });
+});
+
+describe("start-up with bad configuration", () => {
+  it("exits non-zero before touching any database, naming each bad variable", () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, PORT: "http", AGENT_TIMEOUT: "soon", DATABASE_URL: "" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Invalid configuration:\n {2}PORT: .*\n {2}AGENT_TIMEOUT: /);
+    expect(r.stdout).not.toMatch(/ready/);
   });
 });

@@ -12,6 +12,8 @@ import { createAppContext } from "./app-context.ts";
 import { createWebApp } from "./http/web.ts";
 import { startGrpcServer } from "./grpc/server.ts";
 import { startWorker } from "./jobs/worker.ts";
+import { metricsFor } from "./metrics/registry.ts";
+import { createSystemService, startDraining } from "./services/system.ts";
 
 type Stop = () => Promise<unknown>;
 
@@ -29,9 +31,13 @@ async function startRoles(env: Env, log: Logger, database: Database, roles: Set<
     log.warn("AGENT_API_KEY is not set: every agent request will be refused (401). Set it and give agents the same --agent-token.");
   }
 
+  let stopWorker: Stop | undefined;
   if (roles.has("worker")) {
     const worker = await startWorker(app);
-    stops.push(() => worker.stop());
+    metricsFor(app).observeWorker(worker);
+    let stopping: Promise<unknown> | undefined;
+    stopWorker = () => (stopping ??= worker.stop());
+    stops.push(stopWorker);
   }
   let grpcPort: number | undefined;
   if (roles.has("grpc") && env.MANAGER_GRPC_ENABLED) {
@@ -51,7 +57,7 @@ async function startRoles(env: Env, log: Logger, database: Database, roles: Set<
     const addr = server.address();
     webPort = typeof addr === "object" && addr ? addr.port : undefined;
   }
-  return { app, webPort, grpcPort };
+  return { app, webPort, grpcPort, stopWorker };
 }
 
 async function main() {
@@ -89,7 +95,7 @@ async function main() {
     await stopAll();
     throw err;
   }
-  const { app, webPort, grpcPort } = started2;
+  const { app, webPort, grpcPort, stopWorker } = started2;
 
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   const shownGrpcHost = env.MANAGER_GRPC_HOST === "0.0.0.0" || env.MANAGER_GRPC_HOST === "::" ? "localhost" : env.MANAGER_GRPC_HOST;
@@ -106,14 +112,42 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    app.runtime.draining = true;
+    // refuse new tasks and report not-ready at once; agent reports are still accepted
+    startDraining(app, { shutdown: true });
     log.info({ signal }, "shutting down: finishing in-flight work");
+    await waitForMaintenanceLocks(app, env, log);
+    // no new dispatch jobs are taken; in-flight ones finish while the listeners still take reports
+    await stopWorker?.().catch((err: unknown) => log.error({ err }, "error stopping the worker"));
     await stopAll();
     log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** An operator holding a maintenance lock keeps this process up until the lock goes (or the wait limit). */
+async function waitForMaintenanceLocks(app: Parameters<typeof createSystemService>[0], env: Env, log: Logger) {
+  const system = createSystemService(app);
+  const until = Date.now() + env.MAINTENANCE_LOCK_MAX_WAIT_MS;
+  let lastLog = 0;
+  for (;;) {
+    const locks = await system.maintenanceLocks().catch(() => []);
+    if (locks.length === 0) return;
+    if (Date.now() >= until) {
+      log.warn({ locks: locks.map((l) => l.id) }, "maintenance lock still held after MAINTENANCE_LOCK_MAX_WAIT_MS; stopping anyway");
+      return;
+    }
+    if (Date.now() - lastLog >= 10_000) {
+      lastLog = Date.now();
+      const l = locks[0]!;
+      log.warn(
+        { locks: locks.length, owner: l.owner, reason: l.reason, expiresAt: l.expiresAt, waitLeftMs: until - Date.now() },
+        `shutdown waits: maintenance lock held by ${l.owner} (${l.reason}); release it with system.unlockMaintenance`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, until - Date.now()))));
+  }
 }
 
 function closeHttp(server: http.Server, graceMs: number) {
