@@ -27,8 +27,9 @@ type Tx = Prisma.TransactionClient;
 export async function refreshTaskStatus(tx: Tx, taskId: string): Promise<TaskStatusName | null> {
   const task = await tx.task.findUnique({ where: { id: taskId }, select: { status: true, startedAt: true, finishedAt: true } });
   if (!task) return null;
-  const runs = await tx.taskRun.findMany({ where: { taskId }, select: { status: true } });
-  const next = deriveTaskStatus(runs.map((r) => r.status));
+  // counts, not rows: a task may have thousands of runs
+  const groups = await tx.taskRun.groupBy({ by: ["status"], where: { taskId }, _count: { _all: true } });
+  const next = deriveTaskStatus(groups.map((g) => g.status));
   if (next === task.status) return null;
   const final = !["pending", "running"].includes(next);
   await tx.task.update({
