@@ -167,3 +167,43 @@ export function grpcAgent(opts: { address: string; token?: string | null; name: 
     close: () => client.close(),
   };
 }
+
+/** A reporting RPC with exactly the metadata given (no token added), for authentication tests. */
+export function grpcCallWithMetadata(client: grpc.Client & Record<string, Unary>, method: string, req: unknown, metadata: Record<string, string>): Promise<Reply> {
+  const md = new grpc.Metadata();
+  for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+  return new Promise((resolve) => {
+    client[method]!(req, md, { deadline: Date.now() + 30_000 }, (err, res) => {
+      if (err) resolve({ ok: false, code: err.code, body: null, message: err.details });
+      else resolve({ ok: true, code: grpc.status.OK, body: res });
+    });
+  });
+}
+
+/** Sends `bytes` as the request message exactly as given (not encoded from an object): undecodable protobuf. */
+export function rawGrpcCall(client: grpc.Client, method: string, bytes: Buffer, token: string | null): Promise<Reply> {
+  const md = new grpc.Metadata();
+  if (token) {
+    md.set("authorization", `Bearer ${token}`);
+    md.set("x-api-key", token);
+  }
+  const same = (b: Buffer) => b;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(`/rauto.manager.v1.AgentReportingService/${method}`, same, same, bytes, md, { deadline: Date.now() + 30_000 }, (err, res) => {
+      if (err) resolve({ ok: false, code: err.code, body: null, message: err.details });
+      else resolve({ ok: true, code: grpc.status.OK, body: res });
+    });
+  });
+}
+
+/** Every agent HTTP endpoint and the reporting RPC that carries the same report. */
+export const AGENT_ENDPOINTS = [
+  { path: "register", rpc: "RegisterAgent" },
+  { path: "heartbeat", rpc: "SendHeartbeat" },
+  { path: "offline", rpc: "NotifyOffline" },
+  { path: "report-devices", rpc: "ReportDevices" },
+  { path: "update-device-status", rpc: "UpdateDeviceStatus" },
+  { path: "report-error", rpc: "ReportError" },
+  { path: "report-task-event", rpc: "ReportTaskEvent" },
+  { path: "report-task-callback", rpc: "ReportTaskCallback" },
+] as const;
