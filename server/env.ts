@@ -66,6 +66,7 @@ const EnvSchema = z.object({
   SESSION_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_GRACE_MS: int(15_000, 0, 600_000),
+  MAINTENANCE_LOCK_MAX_WAIT_MS: int(600_000, 0, 86_400_000),
 });
 
 export type Env = z.output<typeof EnvSchema> & { dataDir: string };

@@ -91,7 +91,7 @@ function looksUnavailable(err: unknown, depth = 0): boolean {
   const code = errCode(err);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
   const msg = (err as { message?: unknown }).message;
-  if (typeof msg === "string" && /Connection terminated|connection timeout|ECONNREFUSED|Can't reach database|terminating connection/i.test(msg)) return true;
+  if (typeof msg === "string" && /Connection terminated|connection timeout|ECONNREFUSED|Can't reach database|terminating connection|is not queryable/i.test(msg)) return true;
   return looksUnavailable((err as { cause?: unknown }).cause, depth + 1);
 }
 

@@ -2,6 +2,10 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { usePrefs, useT } from "../lib/prefs";
 import type { MessageKey } from "../lib/i18n";
+import { MaintenanceBanner } from "../components/maintenance-banner";
+import { NotificationBell } from "../components/notification-bell";
+import { SearchButton } from "../components/search-dialog";
+import { LiveIndicator } from "../components/live-indicator";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   if (!context.user) {
@@ -9,7 +13,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
   }
   const unread = await context.trpc.notifications.unreadCount();
-  return { user: { username: context.user.username, role: context.user.role }, unread };
+  const maintenance = await context.trpc.system.maintenanceLocks();
+  return { user: { username: context.user.username, role: context.user.role }, unread, maintenance };
 }
 
 const NAV: Array<[string, MessageKey]> = [
@@ -25,7 +30,7 @@ const NAV: Array<[string, MessageKey]> = [
 ];
 
 export default function AppLayout() {
-  const { user, unread } = useLoaderData<typeof loader>();
+  const { user, unread, maintenance } = useLoaderData<typeof loader>();
   const t = useT();
   const { locale, theme } = usePrefs();
   const location = useLocation();
@@ -38,16 +43,18 @@ export default function AppLayout() {
       <aside className="sidebar">
         <div className="brand">
           <img src="/favicon.svg" width={24} height={24} alt="" /> {t("app.name")}
+          <NotificationBell unread={unread} />
         </div>
-        <nav aria-label="Main">
+        <SearchButton />
+        <nav aria-label={t("nav.main")}>
           {NAV.map(([to, key]) => (
             <NavLink key={to} to={to} prefetch="intent">
               {t(key)}
-              {to === "/notifications" && unread > 0 ? <span className="badge" aria-label={`${unread} unread`} style={{ marginLeft: 6 }}>{unread}</span> : null}
             </NavLink>
           ))}
         </nav>
         <div className="foot">
+          <LiveIndicator />
           <span>
             {user.username} · {user.role}
           </span>
@@ -67,6 +74,7 @@ export default function AppLayout() {
         </div>
       </aside>
       <main id="main" className="content">
+        <MaintenanceBanner locks={maintenance} />
         <Outlet />
       </main>
     </div>

@@ -16,6 +16,7 @@ import {
   UpdateDeviceStatusSchema,
 } from "../services/agent-report-schemas.ts";
 import { parseInput } from "../services/validate.ts";
+import { metricsFor } from "../metrics/registry.ts";
 
 type Msg = Record<string, unknown>;
 
@@ -52,17 +53,24 @@ export function createReportingHandlers(app: AppContext): grpc.UntypedServiceImp
   const auth = createAgentAuth(app.env.AGENT_API_KEY);
   const reports = app.services.agentReports;
   const log = app.log.child({ part: "grpc" });
+  const metrics = metricsFor(app);
 
   const unary =
     (handle: (msg: Msg) => Promise<Msg>): grpc.handleUnaryCall<Msg, Msg> =>
     async (call, callback) => {
+      const start = process.hrtime.bigint();
+      const observe = (code: grpc.status) =>
+        metrics.observeGrpc(call.getPath().split("/").pop() ?? "unknown", grpc.status[code] ?? String(code), Number(process.hrtime.bigint() - start) / 1e9);
       try {
         const md = call.metadata;
         auth.check(md.get("authorization")[0]?.toString(), md.get("x-api-key")[0]?.toString());
-        return callback(null, await handle({ ...call.request }));
+        const reply = await handle({ ...call.request });
+        observe(grpc.status.OK);
+        return callback(null, reply);
       } catch (err) {
         const e = toAppError(err);
         if (e.code === "INTERNAL") log.error({ err, method: call.getPath() }, "gRPC report failed");
+        observe(ERROR_TABLE[e.code].grpc);
         return callback({ code: ERROR_TABLE[e.code].grpc, details: e.message });
       }
     };

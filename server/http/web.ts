@@ -14,6 +14,7 @@ import { appRouter, createCaller } from "../trpc/router.ts";
 import { createContextInner, type TrpcContext } from "../trpc/trpc.ts";
 import type { SessionUser } from "../services/auth.ts";
 import { createAgentRouter } from "./agent-routes.ts";
+import { metricsHandler, requestMetrics } from "./metrics.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BUILD_PATH = path.join(ROOT, "build", "index.js");
@@ -67,6 +68,8 @@ export function createWebApp(app: AppContext, opts: { remix?: boolean } = {}) {
     });
     next();
   });
+  web.use(requestMetrics(app, new Set(Object.keys(appRouter._def.procedures))));
+  web.get("/metrics", metricsHandler(app));
 
   web.get("/healthz", (_req, res) => {
     res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });

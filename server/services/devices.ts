@@ -53,7 +53,8 @@ export function createDeviceService({ db }: { db: Db }) {
           ],
         });
       }
-      if (cur) and.push({ OR: [{ name: { gt: String(cur[0]) } }, { name: String(cur[0]), id: { gt: cur[1] } }] });
+      // the redundant `name >= cursor` lets PostgreSQL start the (name, id) index scan at the cursor
+      if (cur) and.push({ name: { gte: String(cur[0]) } }, { OR: [{ name: { gt: String(cur[0]) } }, { name: String(cur[0]), id: { gt: cur[1] } }] });
       const rows = await db.device.findMany({
         where: { AND: and },
         select: deviceSelect,
@@ -74,6 +75,35 @@ export function createDeviceService({ db }: { db: Db }) {
       const n = await db.device.updateMany({ where: { id }, data: { labels: [...new Set(labels)].sort() } });
       if (!n.count) throw notFound(`Device ${id}`);
       return this.get(id);
+    },
+
+    /** Reachability changes, newest first (keyset on the event id). */
+    async statusHistory(id: string, cursor?: string | null, limit = 50) {
+      const before = cursor ? BigInt(cursor) : undefined;
+      const rows = await db.deviceStatusEvent.findMany({
+        where: { deviceId: id, ...(before !== undefined ? { id: { lt: before } } : {}) },
+        orderBy: { id: "desc" },
+        take: limit + 1,
+      });
+      const more = rows.length > limit;
+      const items = rows.slice(0, limit).map((r) => ({ id: String(r.id), status: r.status, latencyMs: r.latencyMs, error: r.error, at: r.at }));
+      return { items, nextCursor: more ? (items.at(-1)?.id ?? null) : null };
+    },
+
+    /** Task runs that targeted this device, newest first. */
+    async runs(id: string, cursor?: string | null, limit = 50) {
+      const cur = decodeCursor(cursor);
+      const rows = await db.taskRun.findMany({
+        where: {
+          deviceId: id,
+          ...(cur ? { OR: [{ createdAt: { lt: new Date(cur[0]) } }, { createdAt: new Date(cur[0]), id: { lt: cur[1] } }] } : {}),
+        },
+        select: { id: true, taskId: true, agentName: true, connection: true, operation: true, status: true, error: true, createdAt: true, completedAt: true, executionTimeMs: true, task: { select: { name: true, type: true } } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: limit + 1,
+      });
+      const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
+      return { ...page, items: page.items.map((r) => ({ ...r, executionTimeMs: r.executionTimeMs === null ? null : Number(r.executionTimeMs) })) };
     },
 
     async counts() {

@@ -13,6 +13,7 @@ import { SelectorSchema, TargetSchema, checkCapabilities, checkOnline, resolveTa
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
 import { enqueueDispatch } from "./queue.ts";
 import { releaseLocks } from "./device-locks.ts";
+import { assertNotDraining } from "./system.ts";
 
 export const RecordLevels = ["key-events-only", "full"] as const;
 
@@ -73,6 +74,8 @@ export function createTaskService({ db, bus, log, settings }: { db: Db; bus: Bus
     createdById: string | null,
     rerunOfId: string | null,
   ) {
+    // a draining process takes no new work (create and re-run both land here)
+    assertNotDraining(db);
     const deadlineSeconds = input.deadlineSeconds ?? (await settings.get()).taskDefaultDeadlineSeconds;
     const taskId = randomUUID();
     const now = Date.now();

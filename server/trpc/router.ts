@@ -11,6 +11,8 @@ import {
   templatesRouter,
 } from "./routers/resources.ts";
 import { tasksRouter } from "./routers/tasks.ts";
+import { systemRouter } from "./routers/system.ts";
+import { liveRouter } from "./routers/live.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +25,8 @@ export const appRouter = router({
   settings: settingsRouter,
   dashboard: dashboardRouter,
   search: searchRouter,
+  system: systemRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 import { ListAgentsInputSchema } from "../../services/agents.ts";
 import { ListDevicesInputSchema } from "../../services/devices.ts";
 import { ListNotificationsInputSchema } from "../../services/notifications.ts";
+import { createDashboardService } from "../../services/dashboard.ts";
 import { SettingsSchema } from "../../services/settings.ts";
 import { SaveDraftInputSchema, SaveTemplateInputSchema } from "../../services/template-store.ts";
 import { ListHistoryInputSchema, ListTemplatesInputSchema, SearchInputSchema, TemplateKinds } from "../../services/queries.ts";
@@ -68,6 +69,12 @@ export const devicesRouter = router({
   list: authedProcedure.input(ListDevicesInputSchema).query(({ ctx, input }) => ctx.app.services.devices.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.devices.get(input.id)),
   setLabels: authedProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.devices.setLabels(input.id, input.labels)),
+  statusHistory: authedProcedure
+    .input(Id.extend({ cursor: z.string().regex(/^\d{1,20}$/).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => ctx.app.services.devices.statusHistory(input.id, input.cursor, input.limit)),
+  runs: authedProcedure
+    .input(Id.extend({ cursor: z.string().max(512).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => ctx.app.services.devices.runs(input.id, input.cursor, input.limit)),
 });
 
 export const historyRouter = router({
@@ -104,7 +111,7 @@ export const settingsRouter = router({
   get: authedProcedure.query(({ ctx }) => ctx.app.services.settings.get()),
   update: adminProcedure.input(SettingsSchema.partial()).mutation(({ ctx, input }) => ctx.app.services.settings.update(input)),
   clearHistory: adminProcedure.input(z.object({ olderThanDays: z.number().int().min(0).max(3650) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.clearHistory(input.olderThanDays)),
-  clearNotifications: adminProcedure.input(z.object({ readOnly: z.boolean().default(false) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.clearNotifications(input.readOnly)),
+  clearNotifications: adminProcedure.input(z.object({ readOnly: z.boolean() })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.clearNotifications(input.readOnly)),
   reset: adminProcedure.input(z.object({ confirm: z.string().max(100) })).mutation(({ ctx, input }) => ctx.app.services.dataAdmin.reset(input.confirm)),
 });
 
@@ -116,6 +123,18 @@ export const dashboardRouter = router({
       ctx.app.services.notifications.unreadCount(),
     ]);
     return { agents, devices, unreadNotifications: unread };
+  }),
+  /** everything the dashboard draws besides the summary: charts, recent failures, recent notifications */
+  activity: authedProcedure.query(async ({ ctx }) => {
+    const dash = createDashboardService({ db: ctx.app.db });
+    const [days, perMinute, heartbeats, failedRuns, notifications] = await Promise.all([
+      dash.outcomesByDay(7),
+      dash.activityPerMinute(60),
+      dash.heartbeatFreshness(),
+      dash.recentFailedRuns(8),
+      dash.recentNotifications(6),
+    ]);
+    return { days, perMinute, heartbeats, failedRuns, notifications };
   }),
 });
 
