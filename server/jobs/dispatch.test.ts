@@ -190,6 +190,16 @@ describe("deadlines, retries, cancel, locks", () => {
     }
   });
 
+  it("fails a run whose agent vanished mid-run at the deadline, saying the agent is gone", async () => {
+    const ghost = await f.agent("vanish-1", "http", { behaviour: { completeAfterMs: null } });
+    const { id } = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: ghost.id, connection: "core-1" }], payload: { command: "reload" }, deadlineSeconds: 1 });
+    await waitFor(() => taskOf(id), (t) => t.runs[0]!.status === "accepted", 5000, "delivered");
+    await ghost.close();
+    const t = await finalTask(id, 10_000);
+    expect(t.status).toBe("timed_out");
+    expect(t.runs[0]!.error).toMatch(/^No callback from vanish-1 within 1 s\. The agent did not answer a status check: Agent vanish-1 refused the connection at 127\.0\.0\.1:\d+/);
+  });
+
   it("retries a failed execution only when asked, with a new task id per attempt", async () => {
     a.behaviour.outcome = "failed";
     try {
