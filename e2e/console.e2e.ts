@@ -4,19 +4,18 @@
 // long run is cancelled, a notification arrives, language and theme switch,
 // and the search box finds things.
 import fs from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulatedAgent, type EmulatedAgentServer } from "../test/helpers/emulated-agent.ts";
-import { launchBrowser, startServer, type RunningServer } from "./harness.ts";
+import { launchBrowser, startServer, type RunningServer, signedInPage } from "./harness.ts";
 
 const TOKEN = "console-e2e-agent-key-0123456789";
 
 let server: RunningServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const agents: EmulatedAgentServer[] = [];
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 async function trpcQuery<T>(path: string, input: unknown): Promise<T> {
   const res = await page.request.get(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
@@ -35,16 +34,7 @@ async function startAgent(name: string, mode: "http" | "grpc", behaviour: Parame
 beforeAll(async () => {
   server = await startServer({ AGENT_API_KEY: TOKEN });
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(e.message));
-  await page.goto(`${server.url}/setup`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill("operator-password-1");
-  await page.getByRole("button", { name: "Create administrator" }).click();
-  await page.waitForURL(/\/agents$/);
+  ({ page, consoleErrors } = await signedInPage(browser, server, { viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {
@@ -188,6 +178,8 @@ describe("operator console", () => {
 
   it("finds an agent with Ctrl-K and opens it with Enter", async () => {
     await page.goto(`${server.url}/tasks`);
+    // the shortcut exists once React has hydrated the page
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     await page.keyboard.press("Control+k");
     const box = page.getByRole("combobox", { name: "Search agents, devices, tasks and templates" });
     await box.waitFor();

@@ -4,11 +4,11 @@
 // a stage, save it as a template, and get it back from the draft after a reload.
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatePlan } from "../app/designer/generate.ts";
 import { startEmulatedAgent, type EmulatedAgentServer } from "../test/helpers/emulated-agent.ts";
-import { launchBrowser, ROOT, startServer, type RunningServer } from "./harness.ts";
+import { launchBrowser, ROOT, startServer, type RunningServer, signedInPage } from "./harness.ts";
 
 const TOKEN = "designer-e2e-agent-key-0123456789";
 const EXAMPLES = path.join(ROOT, "../shared/contract/examples");
@@ -16,24 +16,14 @@ const SHOTS = path.join(ROOT, "docs/screenshots");
 
 let server: RunningServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let agent: EmulatedAgentServer;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startServer({ AGENT_API_KEY: TOKEN });
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(e.message));
-  await page.goto(`${server.url}/setup`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill("operator-password-1");
-  await page.getByRole("button", { name: "Create administrator" }).click();
-  await page.waitForURL(/\/agents$/);
+  ({ page, consoleErrors } = await signedInPage(browser, server, { viewport: { width: 1500, height: 900 }, acceptDownloads: true }));
   agent = await startEmulatedAgent({ name: "edge-agent-1", mode: "http", token: TOKEN, managerHttpUrl: server.url, managerGrpcAddress: `127.0.0.1:${server.grpcPort}`, behaviour: { completeAfterMs: 300 } });
   await agent.register();
   await agent.reportDevices(["core-sw-1", "core-sw-2"]);

@@ -109,3 +109,19 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** A browser page on a fresh server, signed in as the first administrator, collecting console errors. */
+export async function signedInPage(browser: Browser, server: RunningServer, contextOptions: Parameters<Browser["newContext"]>[0] = {}) {
+  const consoleErrors: string[] = [];
+  const context = await browser.newContext(contextOptions);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  await page.goto(`${server.url}/setup`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill("operator-password-1");
+  await page.getByRole("button", { name: "Create administrator" }).click();
+  await page.waitForURL(/\/agents$/);
+  return { context, page, consoleErrors };
+}
