@@ -68,8 +68,13 @@ export async function startEmulatedAgent(opts: {
 
   const runTask = (taskId: string, operation: string, body: Record<string, unknown>) => {
     if (behaviour.completeAfterMs === null) return;
-    const t = setTimeout(async () => {
+    const t = setTimeout(() => {
       timers.delete(t);
+      // the manager may be gone when a test ends mid-task; a real agent would log and move on
+      report().catch(() => {});
+    }, behaviour.completeAfterMs);
+    timers.add(t);
+    const report = async () => {
       const started = new Date().toISOString();
       await reporter.taskEvent({ task_id: taskId, event_type: "started", message: `${operation} started`, level: "info", stage: operation, progress: 0 });
       await reporter.taskEvent({ task_id: taskId, event_type: "progress", message: "half way", level: "info", stage: operation, progress: 50 });
@@ -86,8 +91,7 @@ export async function startEmulatedAgent(opts: {
         result: command ? { outputs: [{ command, output: `output of ${command}`, success: ok }] } : { operation },
         error: ok ? undefined : "device said no",
       });
-    }, behaviour.completeAfterMs);
-    timers.add(t);
+    };
   };
 
   /** shared by both transports: returns [status, body] */
