@@ -1,41 +1,25 @@
 // kill -9 the worker process while runs are pending, delivering and running;
 // after a restart nothing is lost and nothing reaches the agent twice.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../../e2e/harness.ts";
 import { callerFor, TEST_AGENT_KEY } from "../../test/helpers/app.ts";
 import { startEmulatedAgent, type EmulatedAgentServer } from "../../test/helpers/emulated-agent.ts";
 import { waitFor } from "../../test/helpers/fleet.ts";
 import { startManager, type Manager } from "../../test/helpers/servers.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let m: Manager;
 let agent: EmulatedAgentServer;
-let child: ChildProcess | undefined;
+let child: RunningServer | undefined;
 
-function startWorkerProcess(databaseUrl: string) {
-  const c = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--roles", "worker"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, AGENT_API_KEY: TEST_AGENT_KEY, AGENT_CALL_TIMEOUT: "1000", LOG_LEVEL: "warn", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  c.stdout!.on("data", (d) => (out += d));
-  c.stderr!.on("data", (d) => (out += d));
-  return new Promise<ChildProcess>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 60_000);
-    c.stdout!.on("data", () => {
-      if (out.includes("Switchyard ready")) {
-        clearTimeout(t);
-        resolve(c);
-      }
-    });
-    c.once("exit", (code) => reject(new Error(`worker exited ${code}:\n${out}`)));
-  });
-}
+/** A worker-only Switchyard process on the test database, started as operators start it. */
+const startWorkerProcess = (databaseUrl: string) =>
+  startServer({ DATABASE_URL: databaseUrl, SWITCHYARD_ROLES: "worker", AGENT_API_KEY: TEST_AGENT_KEY, AGENT_CALL_TIMEOUT: "1000" });
 
-const kill9 = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once("exit", () => r()), c.kill("SIGKILL"))));
+const kill9 = async (w: RunningServer) => {
+  await w.stop("SIGKILL");
+  await fs.rm(w.dataDir, { recursive: true, force: true });
+};
 
 beforeAll(async () => {
   m = await startManager({ AGENT_CALL_TIMEOUT: "1000" });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "graphile-worker";
 import { createTestApp } from "../../test/helpers/app.ts";
+import { waitFor } from "../../test/helpers/fleet.ts";
 import { startWorker } from "./worker.ts";
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -13,15 +14,6 @@ afterAll(async () => {
   await t.close();
 });
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`condition not met in ${ms} ms (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("liveness sweep on the job queue", () => {
   it("marks a silent agent offline after AGENT_TIMEOUT with exactly one notification, with two workers running", async () => {

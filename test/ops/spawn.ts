@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ROOT, startServer, type RunningServer } from "../../e2e/harness.ts";
 import { TEST_AGENT_KEY } from "../helpers/app.ts";
+import { waitFor } from "../helpers/fleet.ts";
 
 const run = promisify(execFile);
 
@@ -49,10 +50,4 @@ export async function trpcMutation(url: string, proc: string, cookie: string, in
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
-export async function waitUntil(ok: () => boolean | Promise<boolean>, ms = 15_000, what = "condition") {
-  const until = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > until) throw new Error(`${what} not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export const waitUntil = (ok: () => boolean | Promise<boolean>, ms = 15_000, what = "condition") => waitFor(async () => ok(), Boolean, ms, what);
