@@ -44,7 +44,7 @@ export function createAppContext({ env, db, pool, databaseUrl, log, throttle, tr
     devices: createDeviceService({ db }),
     notifications,
     settings,
-    taskEngine: createTaskService({ db, bus, log: log.child({ part: "tasks" }), settings }),
+    taskEngine: createTaskService({ db, pool, bus, log: log.child({ part: "tasks" }), settings }),
     agentOps,
     templateStore: createTemplateStore({ db, agentOps }),
     dataAdmin: createDataAdmin({ db }),

@@ -73,6 +73,15 @@ export default function Dashboard() {
             points={activity.perMinute.map((p) => ({ x: new Date(p.minute).getTime(), values: { events: p.events, statusChanges: p.statusChanges, errors: p.errors } }))}
           />
         </section>
+        <section className="card" aria-labelledby="ch-heartbeats">
+          <h2 id="ch-heartbeats">{t("dashboard.heartbeatsChart")}</h2>
+          <Lines
+            label={t("dashboard.heartbeatsChart")}
+            series={[{ key: "heartbeats", label: t("dashboard.heartbeatsPerMin"), className: "c-running" }]}
+            xLabel={(x) => timeFmt.format(new Date(x))}
+            points={activity.perMinute.map((p) => ({ x: new Date(p.minute).getTime(), values: { heartbeats: p.heartbeats } }))}
+          />
+        </section>
         <section className="card" aria-labelledby="h-failed">
           <h2 id="h-failed">{t("dashboard.failedRuns")}</h2>
           {activity.failedRuns.length === 0 ? (

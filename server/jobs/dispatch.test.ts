@@ -259,6 +259,29 @@ describe("deadlines, retries, cancel, locks", () => {
     }
   });
 
+  it("locks every device an orchestration names, so a change to one of them waits for the whole plan", async () => {
+    a.behaviour.completeAfterMs = 600;
+    try {
+      const plan = {
+        name: "two-devices", fail_fast: true,
+        stages: [{ name: "s1", strategy: "serial", jobs: [{ name: "j1", strategy: "serial", targets: ["r2", "r3"], action: { kind: "tx_workflow", workflow_template_name: "wf" } }] }],
+      };
+      const orch = await f.caller.tasks.create({ type: "orchestrate", targets: [{ agentId: a.id }], payload: { plan } });
+      await waitFor(() => taskOf(orch.id), (t) => t.runs[0]!.status === "accepted", 5000, "orchestration delivered");
+      const locks = await f.database.db.deviceLock.findMany({ orderBy: { connection: "asc" } });
+      expect(locks.map((l) => [l.connection, l.runId])).toEqual([["r2", expect.any(String)], ["r3", expect.any(String)]]);
+      const exec = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "r3" }], payload: { command: "show run" } });
+      const waiting = await waitFor(() => taskOf(exec.id), (t) => t.runs[0]!.status === "waiting_lock", 5000, "exec waits for r3");
+      expect(waiting.runs[0]!.statusDetail).toMatch(/^waiting for device lock: device r3 on ops-1 is locked by run/);
+      const [o, e] = [await finalTask(orch.id), await finalTask(exec.id)];
+      expect([o.status, e.status]).toEqual(["success", "success"]);
+      expect(e.runs[0]!.deliveredAt!.getTime()).toBeGreaterThanOrEqual(o.runs[0]!.completedAt!.getTime() - 50);
+      expect(await f.database.db.deviceLock.count()).toBe(0);
+    } finally {
+      a.behaviour.completeAfterMs = 20;
+    }
+  });
+
   it("re-runs a task with the same payload and targets", async () => {
     const { id } = await f.caller.tasks.create({ name: "again", type: "exec", targets: [{ agentId: a.id, connection: "r2" }], payload: { command: "show users" } });
     await finalTask(id);

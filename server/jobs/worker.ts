@@ -51,7 +51,9 @@ export function createTaskList(app: AppContext): TaskList {
     "history:retention": async () => {
       const days = (await app.services.settings.get()).historyRetentionDays;
       const removed = await app.services.dataAdmin.clearHistory(days);
-      app.log.info({ days, ...removed }, "history retention applied");
+      // the dashboard charts the last hour; two days is plenty
+      const heartbeatMinutes = await app.db.$executeRaw`DELETE FROM heartbeat_minutes WHERE minute < now() - interval '2 days'`;
+      app.log.info({ days, ...removed, heartbeatMinutes }, "history retention applied");
     },
     "sessions:cleanup": async () => {
       await app.services.auth.lucia.deleteExpiredSessions();

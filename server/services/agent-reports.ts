@@ -1,6 +1,7 @@
 // What agents report about themselves, their inventory and their tasks. The
 // HTTP and gRPC adapters both call these functions with validated input, so a
 // report has the same effect whichever transport carried it.
+import { prepared } from "../db/prepared.ts";
 import type pg from "pg";
 import type { Db } from "../db/database.ts";
 import type { Bus } from "../events/bus.ts";
@@ -31,9 +32,8 @@ export type ReportMode = "http" | "grpc";
  * as named prepared statements, parsed and planned once per connection instead
  * of on every call (planning was half of PostgreSQL's work per heartbeat).
  */
-const prepared = (name: string, text: string) => (values: unknown[]) => ({ name: `switchyard-agent-reports-${name}`, text, values });
 
-const AGENT_ID_BY_NAME = prepared("agent-id", "SELECT id FROM agents WHERE name = $1");
+const AGENT_ID_BY_NAME = prepared("agent-reports-agent-id", "SELECT id FROM agents WHERE name = $1");
 
 /**
  * Heartbeats of several agents in one statement. Rows are locked in id order,
@@ -41,20 +41,27 @@ const AGENT_ID_BY_NAME = prepared("agent-id", "SELECT id FROM agents WHERE name 
  * wait for transactions that merely reference the agent (a run being created).
  */
 const HEARTBEATS = prepared(
-  "heartbeats",
+  "agent-reports-heartbeats",
   `WITH input AS (
-     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[])
-       AS t(name, running_tasks, connections_count, templates_count, uptime_seconds)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::int[])
+       AS t(name, running_tasks, connections_count, templates_count, uptime_seconds, received)
    ), old AS (
      SELECT a.id, a.name, a.status::text AS prev FROM agents a WHERE a.name = ANY($1::text[]) ORDER BY a.id FOR NO KEY UPDATE
+   ), upd AS (
+     UPDATE agents a SET last_heartbeat_at = now(), running_tasks = i.running_tasks, connections_count = i.connections_count,
+            templates_count = i.templates_count, uptime_seconds = i.uptime_seconds, updated_at = now(), status = 'online',
+            status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
+            status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
+       FROM old JOIN input i ON i.name = old.name
+      WHERE a.id = old.id
+     RETURNING a.id, a.name, old.prev
+   ), per_minute AS (
+     -- the dashboard's heartbeats-per-minute chart (one row per minute, all processes)
+     INSERT INTO heartbeat_minutes (minute, heartbeats)
+     SELECT date_trunc('minute', now()), sum(i.received) FROM upd JOIN input i ON i.name = upd.name HAVING count(*) > 0
+     ON CONFLICT (minute) DO UPDATE SET heartbeats = heartbeat_minutes.heartbeats + EXCLUDED.heartbeats
    )
-   UPDATE agents a SET last_heartbeat_at = now(), running_tasks = i.running_tasks, connections_count = i.connections_count,
-          templates_count = i.templates_count, uptime_seconds = i.uptime_seconds, updated_at = now(), status = 'online',
-          status_reason = CASE WHEN old.prev <> 'online' THEN 'heartbeat' ELSE a.status_reason END,
-          status_changed_at = CASE WHEN old.prev <> 'online' THEN now() ELSE a.status_changed_at END
-     FROM old JOIN input i ON i.name = old.name
-    WHERE a.id = old.id
-   RETURNING a.id, a.name, old.prev`,
+   SELECT id, name, prev FROM upd`,
 );
 
 /**
@@ -90,29 +97,34 @@ function coalesce<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch: number) {
 /**
  * A task event in one statement: lock the run (the same order as a callback:
  * run, then task), take the task's next sequence number, append the event,
- * keep the run's progress and stage. An event that would move the run to
- * running ("started" on a delivered run) is left to the transaction in
- * reportTaskEvent, which also re-derives the task's status: seq comes back null.
- * No row: the run does not exist or is another agent's.
+ * keep the run's progress and stage. The agent's "started" on a delivered run
+ * of the current attempt moves the run to running (final states stay final)
+ * and the task with it: a task whose runs are all pending or waiting becomes
+ * running, as deriveTaskStatus says. No row: the run does not exist or is
+ * another agent's.
  */
 const TASK_EVENT = prepared(
-  "task-event",
+  "agent-reports-task-event",
   `WITH run AS (
      SELECT r.id, r.task_id, r.status::text AS status, GREATEST(1, r.execution_attempts) = $3::int AS current
        FROM task_runs r WHERE r.id = $1::uuid AND r.agent_name = $2 FOR UPDATE
    ), go AS (
-     SELECT * FROM run
-      WHERE NOT (current AND $4::text = 'started' AND status IN ('pending', 'delivering', 'accepted', 'waiting_lock'))
+     SELECT run.*, (current AND $4::text = 'started' AND status IN ('pending', 'delivering', 'accepted', 'waiting_lock')) AS starts FROM run
    ), t AS (
-     UPDATE tasks SET event_seq = event_seq + 1, updated_at = now() FROM go WHERE tasks.id = go.task_id
+     UPDATE tasks SET event_seq = event_seq + 1, updated_at = now(),
+            status = CASE WHEN go.starts AND tasks.status = 'pending' THEN 'running'::"TaskStatus" ELSE tasks.status END,
+            started_at = CASE WHEN go.starts THEN COALESCE(tasks.started_at, now()) ELSE tasks.started_at END
+       FROM go WHERE tasks.id = go.task_id
      RETURNING tasks.id, tasks.event_seq
    ), ev AS (
      INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, stage, progress, details, occurred_at)
      SELECT t.id, go.id, t.event_seq, 'agent', $4, $5, $6, $7, $8, $9::jsonb, $10 FROM t, go
      RETURNING seq
    ), upd AS (
-     UPDATE task_runs r SET progress = COALESCE($8::int, r.progress), stage = COALESCE($7::text, r.stage), updated_at = now()
-       FROM go WHERE r.id = go.id AND go.current AND ($8::int IS NOT NULL OR $7::text IS NOT NULL)
+     UPDATE task_runs r SET progress = COALESCE($8::int, r.progress), stage = COALESCE($7::text, r.stage), updated_at = now(),
+            status = CASE WHEN go.starts THEN 'running'::"RunStatus" ELSE r.status END,
+            started_at = CASE WHEN go.starts THEN COALESCE(r.started_at, $10) ELSE r.started_at END
+       FROM go WHERE r.id = go.id AND go.current AND ($8::int IS NOT NULL OR $7::text IS NOT NULL OR go.starts)
      RETURNING 1
    )
    SELECT run.task_id, (SELECT seq FROM ev) AS seq FROM run`,
@@ -174,10 +186,14 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
   // and one commit. The same agent twice in a batch is written once, with its latest values.
   const writeHeartbeat = coalesce<HeartbeatReport, { id: string; prev: string } | null>(async (batch) => {
     const latest = new Map<string, HeartbeatReport>();
-    for (const h of batch) latest.set(h.name, h);
+    const received = new Map<string, number>();
+    for (const h of batch) {
+      latest.set(h.name, h);
+      received.set(h.name, (received.get(h.name) ?? 0) + 1);
+    }
     const hs = [...latest.values()];
     const { rows } = await pool.query<{ id: string; name: string; prev: string }>(
-      HEARTBEATS([hs.map((h) => h.name), hs.map((h) => h.running_tasks), hs.map((h) => h.connections_count), hs.map((h) => h.templates_count), hs.map((h) => h.uptime_seconds)]),
+      HEARTBEATS([hs.map((h) => h.name), hs.map((h) => h.running_tasks), hs.map((h) => h.connections_count), hs.map((h) => h.templates_count), hs.map((h) => h.uptime_seconds), hs.map((h) => received.get(h.name)!)]),
     );
     const byName = new Map(rows.map((r) => [r.name, r]));
     // only the first of several heartbeats of one agent in a batch sees the status change
@@ -395,47 +411,16 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
       const ref = parseAgentTaskId(ev.task_id);
       if (!ref) throw unknownTask(ev.task_id, ev.agent_name);
       const occurredAt = new Date(ev.occurred_at);
-      const fast = await pool.query<{ task_id: string; seq: number | null }>(
+      const res = await pool.query<{ task_id: string; seq: number | null }>(
         TASK_EVENT([
           ref.runId, ev.agent_name, ref.attempt, ev.event_type, ev.level, ev.message, ev.stage ?? null, ev.progress ?? null,
           ev.details == null ? null : JSON.stringify(ev.details), occurredAt,
         ]),
       );
-      const done = fast.rows[0];
-      if (!done) throw unknownTask(ev.task_id, ev.agent_name);
-      if (done.seq !== null) {
-        await bus.publish({ type: "task_event", taskId: done.task_id, seq: done.seq });
-        return { seq: done.seq };
-      }
-      // "started" on a delivered run: the run becomes running and the task's status follows
-      const run = await runFor(ev.task_id, ev.agent_name);
-      const seq = await db.$transaction(async (tx) => {
-        const s = await appendTaskEvent(tx, {
-          taskId: run.taskId,
-          runId: run.id,
-          source: "agent",
-          eventType: ev.event_type,
-          level: ev.level,
-          message: ev.message,
-          stage: ev.stage ?? null,
-          progress: ev.progress ?? null,
-          details: ev.details,
-          occurredAt,
-        });
-        const data: Prisma.TaskRunUpdateInput = {};
-        if (run.current && ev.progress !== undefined) data.progress = ev.progress;
-        if (run.current && ev.stage !== undefined) data.stage = ev.stage;
-        // an agent's "started" moves a delivered run to running; final states stay final
-        if (run.current && ev.event_type === "started" && ["pending", "delivering", "accepted", "waiting_lock"].includes(run.status)) {
-          data.status = "running";
-          data.startedAt = run.startedAt ?? occurredAt;
-        }
-        if (Object.keys(data).length) await tx.taskRun.update({ where: { id: run.id }, data });
-        if (data.status) await refreshTaskStatus(tx, run.taskId);
-        return s;
-      });
-      await bus.publish({ type: "task_event", taskId: run.taskId, seq });
-      return { seq };
+      const done = res.rows[0];
+      if (!done || done.seq === null) throw unknownTask(ev.task_id, ev.agent_name);
+      await bus.publish({ type: "task_event", taskId: done.task_id, seq: done.seq });
+      return { seq: done.seq };
     },
 
     /** The final outcome of a run. Repeating it changes nothing; it never revives a cancelled run. */

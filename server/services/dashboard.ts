@@ -31,21 +31,24 @@ export function createDashboardService({ db }: { db: Db }) {
       return out;
     },
 
-    /** Agent activity per minute for the last hour: task events, device status changes, agent error reports. */
+    /** Agent activity per minute for the last hour: heartbeats, task events, device status changes, agent error reports. */
     async activityPerMinute(minutes = 60) {
-      const rows = await db.$queryRaw<{ minute: Date; kind: "events" | "status" | "errors"; n: bigint }[]>`
+      const rows = await db.$queryRaw<{ minute: Date; kind: "heartbeats" | "events" | "status" | "errors"; n: bigint }[]>`
         WITH since AS (SELECT date_trunc('minute', now()) - make_interval(mins => ${minutes - 1}) AS t)
-        SELECT date_trunc('minute', received_at) AS minute, 'events' AS kind, count(*) AS n FROM task_events, since WHERE received_at >= since.t GROUP BY 1
+        SELECT minute, 'heartbeats' AS kind, heartbeats::bigint AS n FROM heartbeat_minutes, since WHERE minute >= since.t
+        UNION ALL
+        SELECT date_trunc('minute', received_at), 'events', count(*) FROM task_events, since WHERE received_at >= since.t GROUP BY 1
         UNION ALL
         SELECT date_trunc('minute', at), 'status', count(*) FROM device_status_events, since WHERE at >= since.t GROUP BY 1
         UNION ALL
         SELECT date_trunc('minute', received_at), 'errors', count(*) FROM agent_error_reports, since WHERE received_at >= since.t GROUP BY 1`;
       const end = Math.floor(Date.now() / 60_000) * 60_000;
-      const out = Array.from({ length: minutes }, (_, i) => ({ minute: new Date(end - (minutes - 1 - i) * 60_000), events: 0, statusChanges: 0, errors: 0 }));
+      const out = Array.from({ length: minutes }, (_, i) => ({ minute: new Date(end - (minutes - 1 - i) * 60_000), heartbeats: 0, events: 0, statusChanges: 0, errors: 0 }));
       for (const r of rows) {
         const slot = out[minutes - 1 - Math.round((end - new Date(r.minute).getTime()) / 60_000)];
         if (!slot) continue;
-        if (r.kind === "events") slot.events += Number(r.n);
+        if (r.kind === "heartbeats") slot.heartbeats += Number(r.n);
+        else if (r.kind === "events") slot.events += Number(r.n);
         else if (r.kind === "status") slot.statusChanges += Number(r.n);
         else slot.errors += Number(r.n);
       }

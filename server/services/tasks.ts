@@ -1,5 +1,6 @@
 // The task engine's write side: submit, cancel, re-run; and the task view.
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import { z } from "zod";
 import type { Db } from "../db/database.ts";
 import type { Bus } from "../events/bus.ts";
@@ -11,8 +12,9 @@ import type { SettingsService } from "./settings.ts";
 import { TaskTypes } from "./queries.ts";
 import { SelectorSchema, TargetSchema, checkCapabilities, checkOnline, resolveTargets, type ResolvedTarget } from "./task-targets.ts";
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
-import { enqueueDispatch } from "./queue.ts";
-import { releaseLocks } from "./device-locks.ts";
+import { DISPATCH_TASK } from "./queue.ts";
+import { lockKeysFor, releaseLocks } from "./device-locks.ts";
+import { prepared } from "../db/prepared.ts";
 import { assertNotDraining } from "./system.ts";
 
 export const RecordLevels = ["key-events-only", "full"] as const;
@@ -67,7 +69,34 @@ const runSelect = {
 
 const eventSelect = { seq: true, runId: true, source: true, eventType: true, level: true, message: true, stage: true, progress: true, details: true, occurredAt: true, receivedAt: true } satisfies Prisma.TaskEventSelect;
 
-export function createTaskService({ db, bus, log, settings }: { db: Db; bus: Bus; log: Logger; settings: SettingsService }) {
+/**
+ * A task, its runs (one per target, with the devices each run will lock), the
+ * "submitted" event (seq 1) and a dispatch job per run keyed by run id (the
+ * same job key as enqueueDispatch), in one statement.
+ */
+const SUBMIT = prepared(
+  "tasks-submit",
+  `WITH t AS (
+     INSERT INTO tasks (id, name, type, payload, target_spec, dry_run, record_level, deadline_seconds, retries, lock_policy,
+                        queue_if_offline, runs_total, created_by_id, rerun_of_id, event_seq, updated_at)
+     VALUES ($1::uuid, $2, $3::"TaskType", $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14::uuid, 1, now())
+     RETURNING id
+   ), r AS (
+     INSERT INTO task_runs (id, task_id, agent_id, agent_name, connection, device_id, operation, deadline_at, status_detail, lock_keys, updated_at)
+     SELECT u.id, t.id, u.agent_id, u.agent_name, u.connection, u.device_id, $15, $16::timestamptz, u.detail, u.lock_keys::jsonb, now()
+       FROM t, unnest($17::uuid[], $18::uuid[], $19::text[], $20::text[], $21::uuid[], $22::text[], $23::text[])
+            AS u(id, agent_id, agent_name, connection, device_id, detail, lock_keys)
+     RETURNING id
+   ), ev AS (
+     INSERT INTO task_events (task_id, seq, source, event_type, level, message, occurred_at)
+     SELECT id, 1, 'manager', 'submitted', 'info', $24, now() FROM t
+   )
+   SELECT count(graphile_worker.add_job($25, json_build_object('runId', r.id), max_attempts := 1,
+                                        job_key := 'run:' || r.id::text, job_key_mode := 'replace'))::int AS jobs
+     FROM r`,
+);
+
+export function createTaskService({ db, pool, bus, log, settings }: { db: Db; pool: pg.Pool; bus: Bus; log: Logger; settings: SettingsService }) {
   async function insertTask(
     input: z.output<typeof CreateTaskInputSchema>,
     targets: ResolvedTarget[],
@@ -79,46 +108,33 @@ export function createTaskService({ db, bus, log, settings }: { db: Db; bus: Bus
     const deadlineSeconds = input.deadlineSeconds ?? (await settings.get()).taskDefaultDeadlineSeconds;
     const taskId = randomUUID();
     const now = Date.now();
-    const runs = targets.map((t) => ({
-      id: randomUUID(),
-      taskId,
-      agentId: t.agent.id,
-      agentName: t.agent.name,
-      connection: t.connection,
-      deviceId: t.deviceId,
-      operation: OPERATION_BY_TYPE[input.type],
-      deadlineAt: new Date(now + deadlineSeconds * 1000),
-      statusDetail: t.agent.status === "online" ? "queued for delivery" : `waiting for agent ${t.agent.name} to come online`,
-    }));
-    await db.$transaction(async (tx) => {
-      await tx.task.create({
-        data: {
-          id: taskId,
-          name: input.name ?? null,
-          type: input.type,
-          payload: input.payload as Prisma.InputJsonValue,
-          targetSpec: (input.targets ? { targets: input.targets } : { selector: input.selector }) as Prisma.InputJsonValue,
-          dryRun: input.dryRun,
-          recordLevel: input.recordLevel,
-          deadlineSeconds,
-          retries: input.retries,
-          lockPolicy: input.lockPolicy,
-          queueIfOffline: input.queueIfOffline,
-          runsTotal: runs.length,
-          createdById,
-          rerunOfId,
-        },
-      });
-      await tx.taskRun.createMany({ data: runs });
-      await appendTaskEvent(tx, {
-        taskId,
-        source: "manager",
-        eventType: "submitted",
-        level: "info",
-        message: `Submitted ${input.type}${input.dryRun ? " (dry run)" : ""} to ${runs.length} target${runs.length === 1 ? "" : "s"}.`,
-      });
-      await enqueueDispatch(tx, runs.map((r) => r.id));
+    const deadlineAt = new Date(now + deadlineSeconds * 1000);
+    const runs = targets.map((t) => {
+      const id = randomUUID();
+      const keys = lockKeysFor({ agentId: t.agent.id, connection: t.connection }, input.type, input.payload, input.dryRun);
+      return {
+        id,
+        agentId: t.agent.id,
+        agentName: t.agent.name,
+        connection: t.connection,
+        deviceId: t.deviceId,
+        statusDetail: t.agent.status === "online" ? "queued for delivery" : `waiting for agent ${t.agent.name} to come online`,
+        lockKeys: JSON.stringify(keys.map((k) => k.connection)),
+      };
     });
+    const message = `Submitted ${input.type}${input.dryRun ? " (dry run)" : ""} to ${runs.length} target${runs.length === 1 ? "" : "s"}.`;
+    // one statement, so one round trip and one commit: the task, its runs, the
+    // first timeline event and one dispatch job per run, all or nothing
+    await pool.query(
+      SUBMIT([
+        taskId, input.name ?? null, input.type, JSON.stringify(input.payload),
+        JSON.stringify(input.targets ? { targets: input.targets } : { selector: input.selector }),
+        input.dryRun, input.recordLevel, deadlineSeconds, input.retries, input.lockPolicy, input.queueIfOffline, runs.length,
+        createdById, rerunOfId, OPERATION_BY_TYPE[input.type], deadlineAt,
+        runs.map((r) => r.id), runs.map((r) => r.agentId), runs.map((r) => r.agentName), runs.map((r) => r.connection),
+        runs.map((r) => r.deviceId), runs.map((r) => r.statusDetail), runs.map((r) => r.lockKeys), message, DISPATCH_TASK,
+      ]),
+    );
     log.info({ taskId, type: input.type, runs: runs.length }, "task submitted");
     await bus.publish({ type: "task", taskId, status: "pending" });
     return { id: taskId, runs: runs.length };

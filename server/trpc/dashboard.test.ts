@@ -28,4 +28,21 @@ describe("dashboard.activity", () => {
     expect(failedRuns).toEqual([]);
     expect(notifications).toEqual([]);
   });
+
+  it("charts heartbeats per minute from what agents actually sent", async () => {
+    const caller = await callerFor(t.app, { username: "admin" });
+    const reports = t.app.services.agentReports;
+    for (const name of ["hb-1", "hb-2"]) {
+      await reports.register({ name, host: "10.0.0.1", port: 8123, version: "0.4.2", capabilities: [], connections_count: 0, templates_count: 0 }, "http");
+    }
+    // concurrent heartbeats share a batch; each one counts
+    await Promise.all([1, 2, 3].flatMap(() => ["hb-1", "hb-2"].map((name) => reports.heartbeat({ name, status: "online", running_tasks: 0, connections_count: 0, templates_count: 0, uptime_seconds: 5 }))));
+    await expect(reports.heartbeat({ name: "nobody", status: "online", running_tasks: 0, connections_count: 0, templates_count: 0, uptime_seconds: 5 })).rejects.toThrow(/not registered/);
+    const { perMinute, heartbeats } = await caller.dashboard.activity();
+    const total = perMinute.reduce((n, p) => n + p.heartbeats, 0);
+    // 2 agents × 3 rounds; the unknown agent's is refused and not counted
+    expect(total).toBe(6);
+    expect(perMinute.at(-1)!.heartbeats + (perMinute.at(-2)?.heartbeats ?? 0)).toBe(total);
+    expect(heartbeats.lastMinute).toBe(2);
+  });
 });
