@@ -313,4 +313,28 @@ describe("live timeline", () => {
     }
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
+
+  it("refuses a timeline for a task that does not exist", async () => {
+    const stream = await f.caller.tasks.events({ taskId: "00000000-0000-4000-8000-0000000000aa" });
+    const e = await errorOf(
+      (async () => {
+        for await (const _ of stream as AsyncIterable<unknown>) break;
+      })(),
+    );
+    expect(e.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("re-run of a task stored under older rules", () => {
+  it("explains why it cannot be re-run as it was, instead of failing with an internal error", async () => {
+    const a = await f.agent("old-1", "http");
+    const { rows } = await f.database.pool.query<{ id: string }>(
+      `INSERT INTO tasks (type, payload, target_spec, deadline_seconds, updated_at) VALUES ('tx_block', $1, '{}', 60, now()) RETURNING id`,
+      [JSON.stringify({ tx_block: { name: "no-fail-fast", steps: [{ run: { kind: "command", mode: "Config", command: "x" } }] } })],
+    );
+    await f.database.pool.query(`INSERT INTO task_runs (task_id, agent_id, agent_name, connection, operation, status, updated_at) VALUES ($1, $2, $3, 'core-1', 'tx_block', 'failed', now())`, [rows[0]!.id, a.id, a.name]);
+    const e = await errorOf(f.caller.tasks.rerun({ id: rows[0]!.id }));
+    expect(e.code).toBe("PRECONDITION_FAILED");
+    expect(e.message).toMatch(/^This task can no longer be submitted as it was: .*payload\.tx_block\.fail_fast: is required.*\. Copy it as JSON, fix it and submit a new task\.$/);
+  });
 });

@@ -108,7 +108,7 @@ const ACCEPTED = prepared(
 );
 
 export async function dispatchRun(app: AppContext, runId: string) {
-  const { db, bus, log, pool } = app;
+  const { pool } = app;
   const fast = (await pool.query<ClaimRow>(CLAIM([runId, MAX_DELIVERY_ATTEMPTS]))).rows[0];
   const claim: Claim = fast?.claimed
     ? {

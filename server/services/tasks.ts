@@ -160,7 +160,7 @@ export function createTaskService({ db, pool, bus, log, settings }: { db: Db; po
       if (!t) throw notFound(`Task ${taskId}`);
       const targets = t.runs.filter((r) => r.agentId).map((r) => ({ agentId: r.agentId!, connection: r.connection ?? undefined }));
       if (targets.length === 0) throw new AppError("FAILED_PRECONDITION", "None of this task's agents exist any more; submit a new task instead.");
-      const input = CreateTaskInputSchema.parse({
+      const again = CreateTaskInputSchema.safeParse({
         name: t.name ?? undefined,
         type: t.type,
         targets,
@@ -172,6 +172,12 @@ export function createTaskService({ db, pool, bus, log, settings }: { db: Db; po
         lockPolicy: t.lockPolicy,
         queueIfOffline: t.queueIfOffline,
       });
+      if (!again.success) {
+        // stored before a rule tightened (e.g. a plan field the agent now requires)
+        const why = again.error.issues.map((i) => `${i.path.map(String).join(".") || "(input)"}: ${i.message}`).join("; ");
+        throw new AppError("FAILED_PRECONDITION", `This task can no longer be submitted as it was: ${why}. Copy it as JSON, fix it and submit a new task.`);
+      }
+      const input = again.data;
       const resolved = await resolveTargets(db, input.type, input);
       checkCapabilities(resolved);
       checkOnline(resolved, input.queueIfOffline);
@@ -236,6 +242,11 @@ export function createTaskService({ db, pool, bus, log, settings }: { db: Db; po
         runs: t.runs.map((r) => ({ ...r, executionTimeMs: r.executionTimeMs === null ? null : Number(r.executionTimeMs) })),
         history: history.map((h) => ({ ...h, id: String(h.id) })),
       };
+    },
+
+    async assertExists(taskId: string) {
+      const t = await db.task.findUnique({ where: { id: taskId }, select: { id: true } });
+      if (!t) throw notFound(`Task ${taskId}`);
     },
 
     async eventsAfter(taskId: string, afterSeq: number, limit = 500) {

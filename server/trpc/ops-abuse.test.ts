@@ -89,6 +89,25 @@ describe("authorization matrix", () => {
     expect(t.app.runtime.draining).toBe(false); // system.drain never ran
   });
 
+  it("lets a viewer read but refuses every change with 403 before it runs (its own session and notifications aside)", async () => {
+    await t.database.pool.query(`INSERT INTO users (username, password_hash, role, updated_at) SELECT 'viewer', password_hash, 'viewer', now() FROM users WHERE username = 'admin'`);
+    const login = await post("auth.login", { json: { username: "viewer", password: "correct horse battery" } });
+    expect(login.status).toBe(200);
+    const viewer = /sy_session=[^;]+/.exec(login.headers.getSetCookie().join("\n"))![0];
+    const own = ["auth.setup", "auth.login", "auth.logout", "auth.changePassword", "notifications.markRead", "notifications.markAllRead"];
+    const before = await tableDigests(t.database.url);
+    const wrong: string[] = [];
+    for (const p of procedures.filter((x) => x.type === "mutation" && !own.includes(x.path))) {
+      const res = await post(p.path, { json: {} }, { cookie: viewer });
+      const text = await res.text();
+      if (res.status !== 403 || !/can view but not change|Only administrators/.test(text)) wrong.push(`${p.path} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await tableDigests(t.database.url)).toEqual(before);
+    expect((await get("tasks.list", JSON.stringify({ json: {} }), { cookie: viewer })).status).toBe(200);
+    expect((await get("devices.list", JSON.stringify({ json: {} }), { cookie: viewer })).status).toBe(200);
+  });
+
   it("sets the session cookie HttpOnly, SameSite=Lax, Path=/, and Secure behind HTTPS", async () => {
     const plain = await post("auth.login", { json: { username: "admin", password: "correct horse battery" } });
     const c1 = plain.headers.getSetCookie().find((c) => c.startsWith("sy_session="))!;

@@ -62,6 +62,13 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   return { ...result, error: new TRPCError({ code: ERROR_TABLE[app.code].trpc, message: app.message, cause: app }) };
 });
 
+/** The same mapping for code that runs outside the middleware (a subscription's generator). */
+export function asTrpcError(err: unknown) {
+  if (err instanceof TRPCError) return err;
+  const app = toAppError(err);
+  return new TRPCError({ code: ERROR_TABLE[app.code].trpc, message: app.message, cause: app });
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapErrors);
@@ -71,6 +78,12 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue; your session has ended or you are not signed in." });
   }
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+});
+
+/** Changes things (dispatch, inventory, templates): operators and admins; a viewer only reads. */
+export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role === "viewer") throw new TRPCError({ code: "FORBIDDEN", message: "Your account can view but not change anything; ask an administrator for the operator role." });
+  return next();
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -1,6 +1,6 @@
 // Thin procedures over the read services. Each is parse → call → return.
 import { z } from "zod";
-import { adminProcedure, authedProcedure, router } from "../trpc.ts";
+import { adminProcedure, authedProcedure, operatorProcedure, router } from "../trpc.ts";
 import { ListAgentsInputSchema } from "../../services/agents.ts";
 import { ListDevicesInputSchema } from "../../services/devices.ts";
 import { ListNotificationsInputSchema } from "../../services/notifications.ts";
@@ -28,7 +28,7 @@ export const agentsRouter = router({
   list: authedProcedure.input(ListAgentsInputSchema).query(({ ctx, input }) => ctx.app.services.agents.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agents.get(input.id)),
   delete: adminProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.agents.delete(input.id)),
-  setLabels: authedProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.agents.setLabels(input.id, input.labels)),
+  setLabels: operatorProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.agents.setLabels(input.id, input.labels)),
   health: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.health(input.id)),
   info: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.info(input.id)),
   status: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.status(input.id)),
@@ -37,7 +37,7 @@ export const agentsRouter = router({
   saveConnection: adminProcedure
     .input(Id.extend({ name: Name, connection: ConnectionSchema, savePassword: z.boolean().default(true) }))
     .mutation(({ ctx, input }) => ctx.app.services.agentOps.saveConnection(input.id, input.name, input.connection, input.savePassword)),
-  testConnection: authedProcedure
+  testConnection: operatorProcedure
     .input(Id.extend({ connection: ConnectionSchema.extend({ connection_name: Name.optional() }) }))
     .mutation(({ ctx, input }) => ctx.app.services.agentOps.testConnection(input.id, input.connection)),
   templates: authedProcedure.input(Id.extend({ kind: z.enum(TemplateKinds) })).query(({ ctx, input }) => ctx.app.services.agentOps.templates(input.id, input.kind)),
@@ -47,7 +47,7 @@ export const agentsRouter = router({
     .mutation(({ ctx, input }) => ctx.app.services.agentOps.saveTemplate(input.id, input.kind, input.name, input.content, input.mode)),
   deviceProfiles: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.agentOps.deviceProfiles(input.id)),
   profileModes: authedProcedure.input(Id.extend({ profile: Name })).query(({ ctx, input }) => ctx.app.services.agentOps.profileModes(input.id, input.profile)),
-  probeDevices: authedProcedure
+  probeDevices: operatorProcedure
     .input(Id.extend({ connections: z.array(Name).max(10_000).optional(), timeoutSecs: z.number().int().min(1).max(120).default(10) }))
     .mutation(({ ctx, input }) => ctx.app.services.agentOps.probeDevices(input.id, input.connections, input.timeoutSecs)),
   /** what the "Register agent" dialog needs; never the token itself */
@@ -68,7 +68,7 @@ export const agentsRouter = router({
 export const devicesRouter = router({
   list: authedProcedure.input(ListDevicesInputSchema).query(({ ctx, input }) => ctx.app.services.devices.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.devices.get(input.id)),
-  setLabels: authedProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.devices.setLabels(input.id, input.labels)),
+  setLabels: operatorProcedure.input(Id.extend({ labels: Labels })).mutation(({ ctx, input }) => ctx.app.services.devices.setLabels(input.id, input.labels)),
   statusHistory: authedProcedure
     .input(Id.extend({ cursor: z.string().regex(/^\d{1,20}$/).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => ctx.app.services.devices.statusHistory(input.id, input.cursor, input.limit)),
@@ -84,18 +84,18 @@ export const historyRouter = router({
 export const templatesRouter = router({
   list: authedProcedure.input(ListTemplatesInputSchema).query(({ ctx, input }) => ctx.app.services.templates.list(input)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.templates.get(input.id)),
-  save: authedProcedure.input(SaveTemplateInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.save(input, ctx.user.id)),
-  delete: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.delete(input.id)),
-  pull: authedProcedure
+  save: operatorProcedure.input(SaveTemplateInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.save(input, ctx.user.id)),
+  delete: operatorProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.delete(input.id)),
+  pull: operatorProcedure
     .input(z.object({ agentId: z.string().uuid(), kind: z.enum(TemplateKinds), name: Name }))
     .mutation(({ ctx, input }) => ctx.app.services.templateStore.pull(input.agentId, input.kind, input.name, ctx.user.id)),
-  push: authedProcedure
+  push: adminProcedure
     .input(Id.extend({ agentIds: z.array(z.string().uuid()).min(1).max(500) }))
     .mutation(({ ctx, input }) => ctx.app.services.templateStore.push(input.id, input.agentIds)),
   drafts: authedProcedure.query(({ ctx }) => ctx.app.services.templateStore.drafts.list(ctx.user.id)),
   draft: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.templateStore.drafts.get(ctx.user.id, input.id)),
-  saveDraft: authedProcedure.input(SaveDraftInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.save(ctx.user.id, input)),
-  deleteDraft: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.delete(ctx.user.id, input.id)),
+  saveDraft: operatorProcedure.input(SaveDraftInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.save(ctx.user.id, input)),
+  deleteDraft: operatorProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.drafts.delete(ctx.user.id, input.id)),
 });
 
 export const notificationsRouter = router({

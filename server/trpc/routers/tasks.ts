@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { authedProcedure, router } from "../trpc.ts";
+import { asTrpcError, authedProcedure, operatorProcedure, router } from "../trpc.ts";
 import { ListTasksInputSchema } from "../../services/queries.ts";
 import type { BusEvent } from "../../events/bus.ts";
 
@@ -9,10 +9,10 @@ const Id = z.object({ id: z.string().uuid() });
 export const tasksRouter = router({
   list: authedProcedure.input(ListTasksInputSchema).query(({ ctx, input }) => ctx.app.services.tasks.list(input)),
   // the engine validates the full shape (payload per type) and names every bad field
-  create: authedProcedure.input(z.record(z.string(), z.unknown())).mutation(({ ctx, input }) => ctx.app.services.taskEngine.create(input as never, ctx.user.id)),
+  create: operatorProcedure.input(z.record(z.string(), z.unknown())).mutation(({ ctx, input }) => ctx.app.services.taskEngine.create(input as never, ctx.user.id)),
   get: authedProcedure.input(Id).query(({ ctx, input }) => ctx.app.services.taskEngine.get(input.id)),
-  cancel: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.taskEngine.cancel(input.id)),
-  rerun: authedProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.taskEngine.rerun(input.id, ctx.user.id)),
+  cancel: operatorProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.taskEngine.cancel(input.id)),
+  rerun: operatorProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.taskEngine.rerun(input.id, ctx.user.id)),
 
   /**
    * A task's timeline as it grows (SSE). Each event is tracked by its sequence
@@ -23,6 +23,10 @@ export const tasksRouter = router({
     .input(z.object({ taskId: z.string().uuid(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const engine = ctx.app.services.taskEngine;
+      // an unknown id is a 404, not an empty stream (errors here bypass the procedure middleware)
+      await engine.assertExists(input.taskId).catch((err: unknown) => {
+        throw asTrpcError(err);
+      });
       let last = input.lastEventId ? Number(input.lastEventId) : 0;
       let wake: (() => void) | undefined;
       let pendingStatus = false;
@@ -43,13 +47,18 @@ export const tasksRouter = router({
             pendingStatus = false;
             yield tracked(String(last), { kind: "status" as const });
           }
+          // wait for a bus event, an abort or 15 s; whichever comes first cleans up the others
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            const timer = setTimeout(resolve, 15_000);
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-            void timer;
+            const done = () => {
+              clearTimeout(timer);
+              signal?.removeEventListener("abort", done);
+              wake = undefined;
+              resolve();
+            };
+            const timer = setTimeout(done, 15_000);
+            wake = done;
+            signal?.addEventListener("abort", done, { once: true });
           });
-          wake = undefined;
         }
       } finally {
         unsubscribe();
