@@ -37,23 +37,33 @@ export async function action({ context, request }: ActionFunctionArgs) {
         content: String(f.get("content") ?? ""),
         version: f.get("version") ? Number(f.get("version")) : undefined,
       });
-      return { ok: "saved" as const, id: saved.id, error: null, push: null };
+      return { ok: "saved" as const, id: saved.id, error: null, push: null, pullConflict: null };
     }
     if (intent === "delete") {
       await context.trpc.templates.delete({ id: String(f.get("id")) });
-      return { ok: "deleted" as const, id: null, error: null, push: null };
+      return { ok: "deleted" as const, id: null, error: null, push: null, pullConflict: null };
     }
     if (intent === "push") {
       const res = await context.trpc.templates.push({ id: String(f.get("id")), agentIds: f.getAll("agentId").map(String) });
-      return { ok: "pushed" as const, id: null, error: null, push: res.results };
+      return { ok: "pushed" as const, id: null, error: null, push: res.results, pullConflict: null };
     }
     if (intent === "pull") {
-      const t = await context.trpc.templates.pull({ agentId: String(f.get("agentId")), kind: String(f.get("kind")) as Kind, name: String(f.get("name")) });
-      return { ok: "pulled" as const, id: t.id, error: null, push: null };
+      const pull = { agentId: String(f.get("agentId")), kind: String(f.get("kind")) as Kind, name: String(f.get("name")) };
+      try {
+        const t = await context.trpc.templates.pull({ ...pull, version: f.get("version") ? Number(f.get("version")) : undefined });
+        return { ok: "pulled" as const, id: t.id, error: null, push: null, pullConflict: null };
+      } catch (err) {
+        // the store has different content under that name: offer to replace exactly the version the operator saw
+        const version = (err as { code?: string; cause?: { details?: { version?: unknown } } }).cause?.details?.version;
+        if ((err as { code?: string }).code === "CONFLICT" && typeof version === "number") {
+          return { ok: null, id: null, error: formError(err), push: null, pullConflict: { ...pull, version } };
+        }
+        throw err;
+      }
     }
-    return { ok: null, id: null, error: null, push: null };
+    return { ok: null, id: null, error: null, push: null, pullConflict: null };
   } catch (err) {
-    return { ok: null, id: null, error: formError(err), push: null };
+    return { ok: null, id: null, error: formError(err), push: null, pullConflict: null };
   }
 }
 
@@ -116,7 +126,22 @@ export default function Templates() {
           ) : null}
         </div>
       ) : null}
-      {editing ? <Editor key={`${editing.id}-${editing.version}`} tpl={editing} agents={agents} error={data?.error ?? null} /> : null}
+      {data?.error && (!editing || data.pullConflict) ? (
+        <div className="alert" role="alert">
+          {data.error.message}
+          {data.pullConflict ? (
+            <Form method="post" style={{ marginTop: ".5rem" }}>
+              <input type="hidden" name="intent" value="pull" />
+              <input type="hidden" name="agentId" value={data.pullConflict.agentId} />
+              <input type="hidden" name="kind" value={data.pullConflict.kind} />
+              <input type="hidden" name="name" value={data.pullConflict.name} />
+              <input type="hidden" name="version" value={data.pullConflict.version} />
+              <button type="submit">{t("templates.replaceStored").replace("{version}", String(data.pullConflict.version))}</button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      {editing ? <Editor key={`${editing.id}-${editing.version}`} tpl={editing} agents={agents} error={data?.pullConflict ? null : (data?.error ?? null)} /> : null}
     </>
   );
 }

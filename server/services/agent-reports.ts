@@ -21,6 +21,7 @@ import type {
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
 import { historyRowsFor } from "./history-rows.ts";
 import { parseAgentTaskId } from "./run-ids.ts";
+import { applyPlainOutcome, callbackMessage, isPlainOutcome, loadCallbackRun } from "./task-callback.ts";
 import { releaseLocks } from "./device-locks.ts";
 import { enqueueDispatch } from "./queue.ts";
 
@@ -425,11 +426,16 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
 
     /** The final outcome of a run. Repeating it changes nothing; it never revives a cancelled run. */
     async reportTaskCallback(cb: TaskCallbackReport) {
-      const run = await runFor(cb.task_id, cb.agent_name);
-      if (run.current && run.callbackAt) return { duplicate: true as const };
+      const ref = parseAgentTaskId(cb.task_id);
+      const plain = ref ? await loadCallbackRun(pool, ref.runId) : null;
+      if (!ref || !plain || plain.agentName !== cb.agent_name) throw unknownTask(cb.task_id, cb.agent_name);
+      // the common case in one short transaction; anything unusual, or a run that changed meanwhile, takes the general path
+      const fast = isPlainOutcome(plain, ref.attempt, cb) ? await applyPlainOutcome(pool, plain, ref.attempt, cb) : null;
+      const run = fast ? { ...plain, attempt: ref.attempt, current: true } : await runFor(cb.task_id, cb.agent_name);
+      if (!fast && run.current && run.callbackAt) return { duplicate: true as const };
       const startedAt = new Date(cb.started_at);
       const completedAt = new Date(cb.completed_at);
-      const outcome = await db.$transaction(async (tx) => {
+      const outcome = fast ? { duplicate: false as const, applied: true, status: cb.status, taskStatus: fast.taskStatus } : await db.$transaction(async (tx) => {
         // lock the run: two deliveries of the same callback must not both apply
         const locked = await tx.$queryRaw<{ status: string; callback_at: Date | null; execution_attempts: number }[]>`
           SELECT status::text, callback_at, execution_attempts FROM task_runs WHERE id = ${run.id}::uuid FOR UPDATE`;
@@ -472,16 +478,13 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
               : {}),
           },
         });
-        const summaryText = typeof cb.result_summary?.summary === "string" ? cb.result_summary.summary : "";
         await appendTaskEvent(tx, {
           taskId: run.taskId,
           runId: run.id,
           source: "agent",
           eventType: "callback",
           level: cb.status === "success" ? "success" : "error",
-          message: resurrect
-            ? `Run ${cb.status === "success" ? "succeeded" : "failed"}${summaryText ? `: ${summaryText}` : cb.error ? `: ${cb.error}` : ""}`
-            : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
+          message: resurrect ? callbackMessage(cb) : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
           occurredAt: completedAt,
         });
         if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };

@@ -23,24 +23,43 @@ export function deriveTaskStatus(runs: RunStatusName[]): TaskStatusName {
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * deriveTaskStatus in SQL, stored in the same statement: counts, not rows (a
+ * task may have thousands of runs). $1 is the task id; returns the new status
+ * only when it changed. Run it after taking the task row's lock (any
+ * statement that bumps event_seq does), so concurrent outcomes of two runs of
+ * one task cannot both miss each other.
+ */
+export const REFRESH_TASK_STATUS_SQL = `
+  WITH c AS (
+    SELECT count(*) AS n,
+           count(*) FILTER (WHERE status IN ('success', 'failed', 'cancelled', 'timed_out')) AS final,
+           count(*) FILTER (WHERE status NOT IN ('pending', 'waiting_lock')) AS moved,
+           count(*) FILTER (WHERE status = 'success') AS ok,
+           count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+           count(*) FILTER (WHERE status = 'timed_out') AS timed_out
+      FROM task_runs WHERE task_id = $1::uuid
+  ), d AS (
+    SELECT CASE WHEN n = 0 THEN 'pending'
+                WHEN final < n THEN CASE WHEN moved > 0 THEN 'running' ELSE 'pending' END
+                WHEN ok = n THEN 'success'
+                WHEN cancelled = n THEN 'cancelled'
+                WHEN timed_out = n THEN 'timed_out'
+                WHEN ok > 0 THEN 'partial'
+                ELSE 'failed' END AS s
+      FROM c
+  )
+  UPDATE tasks SET status = d.s::"TaskStatus",
+         started_at = COALESCE(tasks.started_at, CASE WHEN d.s <> 'pending' THEN now() END),
+         finished_at = CASE WHEN d.s IN ('pending', 'running') THEN NULL ELSE COALESCE(tasks.finished_at, now()) END,
+         updated_at = now()
+    FROM d WHERE tasks.id = $1::uuid AND tasks.status::text <> d.s
+  RETURNING d.s AS status`;
+
 /** Re-derives and stores a task's status; returns it when it changed. */
 export async function refreshTaskStatus(tx: Tx, taskId: string): Promise<TaskStatusName | null> {
-  const task = await tx.task.findUnique({ where: { id: taskId }, select: { status: true, startedAt: true, finishedAt: true } });
-  if (!task) return null;
-  // counts, not rows: a task may have thousands of runs
-  const groups = await tx.taskRun.groupBy({ by: ["status"], where: { taskId }, _count: { _all: true } });
-  const next = deriveTaskStatus(groups.map((g) => g.status));
-  if (next === task.status) return null;
-  const final = !["pending", "running"].includes(next);
-  await tx.task.update({
-    where: { id: taskId },
-    data: {
-      status: next,
-      startedAt: task.startedAt ?? (next !== "pending" ? new Date() : null),
-      finishedAt: final ? (task.finishedAt ?? new Date()) : null,
-    },
-  });
-  return next;
+  const rows = await tx.$queryRawUnsafe<{ status: TaskStatusName }[]>(REFRESH_TASK_STATUS_SQL, taskId);
+  return rows[0]?.status ?? null;
 }
 
 /** Appends a manager-side event to a task's ordered timeline. */

@@ -27,14 +27,16 @@ export const SaveDraftInputSchema = z.object({
   document: z.unknown(),
 });
 
-const PLAN_KIND: Partial<Record<(typeof TemplateKinds)[number], "tx_block" | "tx_workflow" | "orchestrate">> = {
+type TemplateKind = (typeof TemplateKinds)[number];
+
+const PLAN_KIND: Partial<Record<TemplateKind, "tx_block" | "tx_workflow" | "orchestrate">> = {
   tx_block: "tx_block",
   tx_workflow: "tx_workflow",
   orchestration: "orchestrate",
 };
 
 /** JSON kinds must parse and validate like the agent would; command templates are free text. */
-function checkContent(kind: (typeof TemplateKinds)[number], content: string) {
+function checkContent(kind: TemplateKind, content: string) {
   const planKind = PLAN_KIND[kind];
   if (!planKind) return;
   let value: unknown;
@@ -51,18 +53,53 @@ function checkContent(kind: (typeof TemplateKinds)[number], content: string) {
   }
 }
 
+const contentTypeOf = (kind: TemplateKind) => (PLAN_KIND[kind] ? "application/json" : "text/plain");
+
+/**
+ * The store's rules for a template that did not come through
+ * SaveTemplateInputSchema (a pull from an agent): the name rule, the size
+ * limit and the content check, as AppErrors that say what to do.
+ */
+function checkPulled(kind: TemplateKind, name: string, content: string, agentName: string) {
+  const n = Name.safeParse(name);
+  if (!n.success) {
+    const rule = n.error.issues.map((i) => i.message).join("; ");
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      `Agent ${agentName}'s ${kind} template "${name}" cannot be stored: its name breaks the store's name rule (${rule}; names are 1-200 characters of letters, digits, space and _ . @ -). Rename it on the agent to a name that fits, then pull it again.`,
+      { fields: [{ path: "name", message: rule }] },
+    );
+  }
+  const c = SaveTemplateInputSchema.shape.content.safeParse(content);
+  if (!c.success) {
+    throw new AppError("INVALID_ARGUMENT", `Agent ${agentName}'s ${kind} template "${name}" is too large to store (at most 1 MB).`, { fields: [{ path: "content", message: "at most 1 MB" }] });
+  }
+  checkContent(kind, content);
+  return n.data;
+}
+
 export function createTemplateStore({ db, agentOps }: { db: Db; agentOps: AgentOpsService }) {
   return {
     async save(raw: z.input<typeof SaveTemplateInputSchema>, userId: string | null) {
       const input = SaveTemplateInputSchema.parse(raw);
-      checkContent(input.kind, input.content);
-      const contentType = PLAN_KIND[input.kind] ? "application/json" : "text/plain";
       if (!input.id) {
-        return db.template.create({ data: { kind: input.kind, name: input.name, description: input.description, content: input.content, contentType, createdById: userId } });
+        checkContent(input.kind, input.content);
+        return db.template.create({ data: { kind: input.kind, name: input.name, description: input.description, content: input.content, contentType: contentTypeOf(input.kind), createdById: userId } });
       }
+      // an update keeps the stored kind: the kind decides validation and content type
+      const stored = await db.template.findUnique({ where: { id: input.id }, select: { kind: true } });
+      if (!stored) throw notFound(`Template ${input.id}`);
+      if (stored.kind !== input.kind) {
+        throw new AppError(
+          "INVALID_ARGUMENT",
+          `Template ${input.id} is a ${stored.kind} template; an update cannot change its kind to ${input.kind}. Save it with kind ${stored.kind}, or create a new ${input.kind} template instead.`,
+          { fields: [{ path: "kind", message: `must stay ${stored.kind} (the stored template's kind)` }] },
+        );
+      }
+      checkContent(stored.kind, input.content);
       const n = await db.template.updateMany({
-        where: { id: input.id, ...(input.version ? { version: input.version } : {}) },
-        data: { name: input.name, description: input.description, content: input.content, contentType, version: { increment: 1 } },
+        where: { id: input.id, kind: stored.kind, ...(input.version ? { version: input.version } : {}) },
+        data: { name: input.name, description: input.description, content: input.content, contentType: contentTypeOf(stored.kind), version: { increment: 1 } },
       });
       if (!n.count) {
         const exists = await db.template.findUnique({ where: { id: input.id }, select: { version: true } });
@@ -78,16 +115,41 @@ export function createTemplateStore({ db, agentOps }: { db: Db; agentOps: AgentO
       return { id };
     },
 
-    /** Copies an agent's template into the store (new version when it exists). */
-    async pull(agentId: string, kind: (typeof TemplateKinds)[number], name: string, userId: string | null) {
+    /**
+     * Copies an agent's template into the store, under the same rules as save.
+     * When the store already has a template of that kind and name, it is
+     * replaced only if `opts.version` is the stored version (the one the
+     * operator looked at), or — without a version — if its content is
+     * identical to the agent's; anything else is a conflict.
+     */
+    async pull(agentId: string, kind: TemplateKind, name: string, userId: string | null, opts: { version?: number } = {}) {
       const t = await agentOps.template(agentId, kind, name);
       const agent = await db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { name: true } });
-      const existing = await db.template.findUnique({ where: { kind_name: { kind, name } } });
-      const contentType = PLAN_KIND[kind] ? "application/json" : "text/plain";
-      if (existing) {
-        return db.template.update({ where: { id: existing.id }, data: { content: t.content, sourceAgent: agent.name, version: { increment: 1 } } });
+      const storeName = checkPulled(kind, name, t.content, agent.name);
+      const contentType = contentTypeOf(kind);
+      const existing = await db.template.findUnique({ where: { kind_name: { kind, name: storeName } } });
+      if (!existing) {
+        return db.template.create({ data: { kind, name: storeName, content: t.content, contentType, sourceAgent: agent.name, createdById: userId } });
       }
-      return db.template.create({ data: { kind, name, content: t.content, contentType, sourceAgent: agent.name, createdById: userId } });
+      const reload = `compare it with agent ${agent.name}'s copy, then choose "Replace the stored copy" (API: pull again with version ${existing.version}), or edit the stored one instead`;
+      if (opts.version === undefined && existing.content !== t.content) {
+        throw new AppError(
+          "CONFLICT",
+          `The store already has a different ${kind} template "${storeName}" (version ${existing.version}); pulling from ${agent.name} would overwrite it. To replace it, ${reload}.`,
+          { fields: [{ path: "version", message: `required: the store's copy differs (now version ${existing.version})` }], version: existing.version },
+        );
+      }
+      const expected = opts.version ?? existing.version;
+      const n = await db.template.updateMany({
+        where: { id: existing.id, version: expected },
+        data: { content: t.content, contentType, sourceAgent: agent.name, version: { increment: 1 } },
+      });
+      if (!n.count) {
+        const now = await db.template.findUnique({ where: { id: existing.id }, select: { version: true } });
+        if (!now) throw notFound(`Template ${existing.id}`);
+        throw new AppError("CONFLICT", `Someone saved the ${kind} template "${storeName}" meanwhile (now version ${now.version}, you expected ${expected}); ${reload}.`);
+      }
+      return db.template.findUniqueOrThrow({ where: { id: existing.id } });
     },
 
     /** Writes a stored template to agents: update when they have it, create otherwise. */
@@ -128,7 +190,8 @@ export function createTemplateStore({ db, agentOps }: { db: Db; agentOps: AgentO
         return db.draft.create({ data: { ...data, userId }, select: { id: true } });
       },
       async delete(userId: string, id: string) {
-        await db.draft.deleteMany({ where: { id, userId } });
+        const n = await db.draft.deleteMany({ where: { id, userId } });
+        if (!n.count) throw notFound(`Draft ${id}`);
         return { id };
       },
     },

@@ -50,6 +50,53 @@ describe.each(["http", "grpc"] as const)("agent utilities over %s", (mode) => {
   });
 });
 
+// The emulated agent answers a probe by position: the 1st, 3rd, ... named
+// connection is reachable, the 2nd, 4th, ... unreachable ("timeout").
+describe.each(["http", "grpc"] as const)("probe results as reachability history over %s", (mode) => {
+  const statusChanges = async () => (await f.caller.dashboard.activity()).perMinute.reduce((n, m) => n + m.statusChanges, 0);
+  const history = async (id: string) => (await f.caller.devices.statusHistory({ id })).items.map((e) => [e.status, e.error]);
+
+  it("records only real changes of status, like an agent's own status report", async () => {
+    const a = await f.agent(`probe-hist-${mode}`, mode, { devices: ["px-a", "px-b", "px-c"] });
+    const devs = Object.fromEntries((await f.caller.devices.list({ agentId: a.id })).items.map((d) => [d.name, d.id]));
+    const [pa, pb, pc] = [devs["px-a"]!, devs["px-b"]!, devs["px-c"]!];
+    expect(await history(pa)).toEqual([]);
+    const before = await statusChanges();
+
+    // unknown -> reachable / unreachable / reachable
+    expect(await f.caller.agents.probeDevices({ id: a.id, connections: ["px-a", "px-b", "px-c"], timeoutSecs: 2 })).toMatchObject({ synced: 3 });
+    expect(await statusChanges()).toBe(before + 3);
+
+    // px-c stays reachable, px-a becomes unreachable; px-b is not probed
+    expect(await f.caller.agents.probeDevices({ id: a.id, connections: ["px-c", "px-a"], timeoutSecs: 2 })).toMatchObject({ reachable_count: 1, unreachable_count: 1, synced: 2 });
+    // the event and the row come from the same statement
+    const [change] = (await f.caller.devices.statusHistory({ id: pa })).items;
+    expect(await f.caller.devices.get({ id: pa })).toMatchObject({ status: "unreachable", lastError: "timeout", lastCheckedAt: change!.at });
+    // the same answer again is no change at all
+    await f.caller.agents.probeDevices({ id: a.id, connections: ["px-c", "px-a"], timeoutSecs: 2 });
+    // nor is the agent reporting the state the probe already recorded
+    expect((await a.reporter.updateDeviceStatus([{ name: "px-a", host: "10.1.0.2", reachable: false }])).ok).toBe(true);
+
+    // newest first, with what the probe said
+    expect(await history(pa)).toEqual([["unreachable", "timeout"], ["reachable", null]]);
+    expect(await history(pb)).toEqual([["unreachable", "timeout"]]);
+    expect(await history(pc)).toEqual([["reachable", null]]);
+    expect(await statusChanges()).toBe(before + 4);
+
+    // an agent's report of a real change still adds to the same history
+    await a.reporter.updateDeviceStatus([{ name: "px-a", host: "10.1.0.2", reachable: true }]);
+    expect(await history(pa)).toEqual([["reachable", null], ["unreachable", "timeout"], ["reachable", null]]);
+    expect(await statusChanges()).toBe(before + 5);
+
+    // a device first seen in a probe starts from "unknown"
+    await f.caller.agents.probeDevices({ id: a.id, connections: ["px-new"], timeoutSecs: 2 });
+    const fresh = (await f.caller.devices.list({ agentId: a.id })).items.find((d) => d.name === "px-new");
+    expect(fresh).toMatchObject({ status: "reachable" });
+    expect(await history(fresh!.id)).toEqual([["reachable", null]]);
+    expect(await statusChanges()).toBe(before + 6);
+  });
+});
+
 describe("agent call failures", () => {
   it("says which agent did not answer, and why", async () => {
     const a = await f.agent("gone-1", "http");

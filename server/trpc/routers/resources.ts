@@ -87,8 +87,9 @@ export const templatesRouter = router({
   save: operatorProcedure.input(SaveTemplateInputSchema).mutation(({ ctx, input }) => ctx.app.services.templateStore.save(input, ctx.user.id)),
   delete: operatorProcedure.input(Id).mutation(({ ctx, input }) => ctx.app.services.templateStore.delete(input.id)),
   pull: operatorProcedure
-    .input(z.object({ agentId: z.string().uuid(), kind: z.enum(TemplateKinds), name: Name }))
-    .mutation(({ ctx, input }) => ctx.app.services.templateStore.pull(input.agentId, input.kind, input.name, ctx.user.id)),
+    // version: the stored template's version the operator reviewed; needed to replace different content
+    .input(z.object({ agentId: z.string().uuid(), kind: z.enum(TemplateKinds), name: Name, version: z.number().int().min(1).optional() }))
+    .mutation(({ ctx, input }) => ctx.app.services.templateStore.pull(input.agentId, input.kind, input.name, ctx.user.id, { version: input.version })),
   push: adminProcedure
     .input(Id.extend({ agentIds: z.array(z.string().uuid()).min(1).max(500) }))
     .mutation(({ ctx, input }) => ctx.app.services.templateStore.push(input.id, input.agentIds)),
