@@ -1,6 +1,6 @@
 // Dispatch benchmark: how fast work reaches agents.
 //
-//   npx tsx bench/dispatch.ts [--agents=100] [--runs=1000] [--concurrency=16]
+//   npx tsx bench/dispatch.ts [--agents=100] [--runs=1000] [--concurrency=16] [--profile-server=DIR]
 //
 // Starts Switchyard exactly as `npm start` does (embedded PostgreSQL, all
 // roles) as a child process, starts N emulated rauto agents in this process
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "1000" },
     concurrency: { type: "string", default: "16" },
     "latency-samples": { type: "string", default: "200" },
+    // writes a V8 CPU profile of the server to this directory (open it in Chrome DevTools)
+    "profile-server": { type: "string" },
   },
 });
 const AGENTS = Number(args.agents);
@@ -40,7 +42,8 @@ const pct = (xs: number[], p: number) => {
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main() {
-  const server = await startServer({ AGENT_API_KEY: TOKEN, LOG_LEVEL: "error" });
+  const nodeArgs = args["profile-server"] ? ["--cpu-prof", `--cpu-prof-dir=${args["profile-server"]}`] : [];
+  const server = await startServer({ AGENT_API_KEY: TOKEN, LOG_LEVEL: "error" }, { nodeArgs });
   const agents: EmulatedAgentServer[] = [];
   try {
     // a session for the operator API

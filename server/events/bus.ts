@@ -65,14 +65,37 @@ export function createBus(pool: pg.Pool, url: string, log: Logger): Bus {
     }, 1000);
   };
 
+  // Events published while a NOTIFY is on its way go out together in the next
+  // one (in order, one round trip); an idle bus sends at once, with no timer.
+  let queue: Array<{ payload: string; type: string; done: () => void }> = [];
+  let sending = false;
+  const flush = async () => {
+    if (sending || queue.length === 0) return;
+    sending = true;
+    const batch = queue;
+    queue = [];
+    try {
+      await pool.query({
+        name: "switchyard-bus-notify",
+        text: "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i",
+        values: [CHANNEL, batch.map((b) => b.payload)],
+      });
+    } catch (err) {
+      // live views are best-effort; the data itself is already committed
+      log.warn({ err: (err as Error).message, events: batch.length, first: batch[0]!.type }, "could not publish live events");
+    } finally {
+      sending = false;
+      for (const b of batch) b.done();
+      void flush();
+    }
+  };
+
   return {
-    async publish(event) {
-      try {
-        await pool.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(event)]);
-      } catch (err) {
-        // live views are best-effort; the data itself is already committed
-        log.warn({ err: (err as Error).message, event: event.type }, "could not publish live event");
-      }
+    publish(event) {
+      return new Promise<void>((done) => {
+        queue.push({ payload: JSON.stringify(event), type: event.type, done });
+        void flush();
+      });
     },
     subscribe(fn) {
       emitter.on("event", fn);
