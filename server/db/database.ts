@@ -61,6 +61,14 @@ export async function openDatabase(opts: {
     opts.log(`embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${opts.dataDir}/pg)`);
   }
   const pool = createPool(url, opts.poolSize);
+  // pool.end() resolves once its clients are told to close, not once their
+  // sockets are closed; the embedded server must not be stopped before then
+  // (it would terminate them, and every listener would log an error)
+  const open = new Set<pg.Client>();
+  pool.on("connect", (c) => {
+    open.add(c);
+    c.once("end", () => open.delete(c));
+  });
   const db = createPrisma(pool);
   return {
     url,
@@ -70,6 +78,8 @@ export async function openDatabase(opts: {
     close: async () => {
       await db.$disconnect().catch(() => {});
       await pool.end().catch(() => {});
+      const closing = [...open].map((c) => new Promise<void>((r) => (open.has(c) ? c.once("end", () => r()) : r())));
+      await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000).unref())]);
       await embedded?.stop();
     },
   };
