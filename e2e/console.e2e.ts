@@ -133,6 +133,27 @@ describe("operator console", () => {
     ]);
   });
 
+  it("pulls an agent's template; a different stored copy is replaced only when the operator confirms the version shown", async () => {
+    // the manager already stores a different "show-if" than edge-http-1 has
+    const saved = await page.request.post(`${server.url}/trpc/templates.save`, { data: { json: { kind: "command", name: "show-if", content: "show interface {{ iface }} brief" } } });
+    expect(saved.status()).toBe(200);
+    await page.goto(`${server.url}/templates`);
+    await page.getByRole("button", { name: "Pull from an agent" }).click();
+    const dialog = page.getByRole("dialog", { name: "Pull from an agent" });
+    await dialog.locator("#pull-agent").selectOption({ label: "edge-http-1" });
+    await dialog.locator("#pull-kind").selectOption("command");
+    await dialog.getByRole("button", { name: "show-if" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: 'The store already has a different command template "show-if" (version 1)' });
+    await alert.waitFor();
+    await alert.getByRole("button", { name: "Replace the stored copy (version 1) with the agent's" }).click();
+    await page.getByText("Template pulled into the manager.").waitFor();
+    const list = await trpcQuery<{ items: Array<{ name: string; id: string; version: number; sourceAgent: string | null }> }>("templates.list", { search: "show-if" });
+    const stored = list.items.find((x) => x.name === "show-if")!;
+    expect(stored).toMatchObject({ version: 2, sourceAgent: "edge-http-1" });
+    const full = await trpcQuery<{ content: string }>("templates.get", { id: stored.id });
+    expect(full.content).toBe("show interface {{ iface }}");
+  });
+
   it("cancels a long run after confirming, and shows the cancel as requested", async () => {
     const slow = await startAgent("edge-slow-1", "grpc", { completeAfterMs: null });
     await slow.register();
