@@ -46,6 +46,7 @@ export default function TaskDetail() {
   const done = task.runs.filter((r) => !RUN_ACTIVE.includes(r.status)).length;
   const pct = task.runs.length ? Math.round((task.runs.reduce((s, r) => s + (RUN_ACTIVE.includes(r.status) ? (r.progress ?? 0) : 100), 0) / task.runs.length)) : 0;
   const time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const runLabel = new Map(task.runs.map((r) => [r.id, r.connection ? `${r.agentName} / ${r.connection}` : r.agentName]));
   const copy = async () => {
     const json = JSON.stringify({ name: task.name ?? undefined, type: task.type, payload: task.payload, targets: task.runs.map((r) => ({ agentId: r.agentId, ...(r.connection ? { connection: r.connection } : {}) })) }, null, 2);
     await navigator.clipboard?.writeText(json).catch(() => {});
@@ -168,7 +169,9 @@ export default function TaskDetail() {
         <ol className="card timeline" aria-live="polite" data-testid="timeline">
           {task.events.map((e) => (
             <li key={e.seq}>
-              <span className="muted"><span suppressHydrationWarning>{time.format(new Date(e.occurredAt))}</span></span> <span className={`badge ${e.level === "error" ? "failed" : e.level === "success" ? "success" : "pending"}`}>{e.eventType}</span> {e.message}
+              <span className="muted"><span suppressHydrationWarning>{time.format(new Date(e.occurredAt))}</span></span> <span className={`badge ${e.level === "error" ? "failed" : e.level === "success" ? "success" : "pending"}`}>{e.eventType}</span>{" "}
+              {/* with several runs, say which one an event is about */}
+              {task.runs.length > 1 && e.runId && runLabel.has(e.runId) ? <span className="tag" data-testid="event-run">{runLabel.get(e.runId)}</span> : null} {e.message}
               {e.progress !== null ? <span className="muted"> · {e.progress}%</span> : null}
             </li>
           ))}
