@@ -24,7 +24,16 @@ export interface Database {
 }
 
 export function createPool(url: string, max: number) {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    // every session in UTC, whatever the server's or database's default: Prisma's
+    // pg adapter reads timestamptz text as UTC, so under another zone (a server
+    // set to Asia/Shanghai, say) every time it returned was off by the offset
+    options: "-c TimeZone=UTC",
+  });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
   return pool;

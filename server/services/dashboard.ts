@@ -10,12 +10,12 @@ const emptyOutcomes = (): OutcomeCounts => ({ success: 0, partial: 0, failed: 0,
 
 export function createDashboardService({ db }: { db: Db }) {
   return {
-    /** Task outcomes per day for the last `days` days (today included), oldest first. */
+    /** Task outcomes per UTC day for the last `days` days (today included), oldest first; UTC whatever the database's time zone. */
     async outcomesByDay(days = 7) {
       const rows = await db.$queryRaw<{ day: Date; status: Outcome; n: bigint }[]>`
-        SELECT date_trunc('day', created_at) AS day, status::text AS status, count(*) AS n
+        SELECT date_trunc('day', created_at, 'UTC') AS day, status::text AS status, count(*) AS n
           FROM tasks
-         WHERE created_at >= date_trunc('day', now()) - make_interval(days => ${days - 1})
+         WHERE created_at >= date_trunc('day', now(), 'UTC') - make_interval(days => ${days - 1})
          GROUP BY 1, 2`;
       const start = new Date();
       start.setUTCHours(0, 0, 0, 0);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createTestApp } from "../../test/helpers/app.ts";
+import { createPool, createPrisma } from "../db/database.ts";
+import { createDashboardService } from "../services/dashboard.ts";
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -27,6 +29,32 @@ describe("dashboard.activity", () => {
     expect(heartbeats).toEqual({ lastMinute: 0, lastFiveMinutes: 0 });
     expect(failedRuns).toEqual([]);
     expect(notifications).toEqual([]);
+  });
+
+  it("reads times and counts days right when the database's default time zone is not UTC", async () => {
+    const pool = t.database.pool;
+    await pool.query(`ALTER DATABASE ${t.database.name} SET timezone TO 'Pacific/Honolulu'`);
+    // new connections would take the database's setting
+    const p2 = createPool(t.database.url, 2);
+    const db2 = createPrisma(p2);
+    try {
+      const [{ now }] = await db2.$queryRawUnsafe<{ now: Date }[]>("SELECT now() AS now");
+      expect(Math.abs(now.getTime() - Date.now())).toBeLessThan(5000);
+      const dash = createDashboardService({ db: db2 });
+      const before = await dash.outcomesByDay(7);
+      // two hours into today (UTC): still "yesterday" in Honolulu (UTC-10)
+      await pool.query(
+        `INSERT INTO tasks (type, status, payload, target_spec, deadline_seconds, created_at)
+         VALUES ('exec', 'partial', '{}', '{}', 60, date_trunc('day', now(), 'UTC') + interval '2 hours')`,
+      );
+      const after = await dash.outcomesByDay(7);
+      expect(after.at(-1)!.day).toBe(new Date().toISOString().slice(0, 10));
+      expect(after.at(-1)!.counts.partial - before.at(-1)!.counts.partial).toBe(1);
+    } finally {
+      await pool.query(`ALTER DATABASE ${t.database.name} RESET timezone`);
+      await db2.$disconnect();
+      await p2.end();
+    }
   });
 
   it("charts heartbeats per minute from what agents actually sent", async () => {
