@@ -4,12 +4,14 @@
 // long run is cancelled, a notification arrives, language and theme switch,
 // and the search box finds things.
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulatedAgent, type EmulatedAgentServer } from "../test/helpers/emulated-agent.ts";
 import { launchBrowser, startServer, type RunningServer, signedInPage } from "./harness.ts";
 
 const TOKEN = "console-e2e-agent-key-0123456789";
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let server: RunningServer;
 let browser: Browser;
@@ -195,6 +197,32 @@ describe("operator console", () => {
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  });
+
+  it("has no serious or critical accessibility violations on any main screen (axe-core), in light and dark", async () => {
+    const httpId = await agentId("edge-http-1");
+    const device = (await trpcQuery<{ items: Array<{ id: string }> }>("devices.list", { search: "core-sw-1" })).items[0]!.id;
+    const task = (await trpcQuery<{ items: Array<{ id: string }> }>("tasks.list", {})).items[0]!.id;
+    const screens = ["/dashboard", "/agents", `/agents/${httpId}`, "/devices", `/devices/${device}`, "/tasks", `/tasks/${task}`, `/tasks/new?agent=${httpId}`, "/history", "/templates", "/notifications", "/settings", "/designer"];
+    const found: string[] = [];
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const url of screens) {
+        await page.goto(`${server.url}${url}`);
+        await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+        // whatever the operator chose earlier, check this palette
+        await page.evaluate((t) => (document.documentElement.dataset.theme = t), scheme);
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+          const r = await axe.run(document, { resultTypes: ["violations"] });
+          return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        });
+        for (const v of violations) found.push(`${scheme} ${url}: ${v}`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: null });
+    expect(found).toEqual([]);
   });
 
   it("finds an agent with Ctrl-K and opens it with Enter", async () => {
