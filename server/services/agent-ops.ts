@@ -9,8 +9,8 @@ import type { TransportFactory } from "../agents/index.ts";
 import type { AgentTransport, ConnectionInput, TemplateKind } from "../agents/transport.ts";
 
 export function createAgentOpsService({ db, pool, bus, transports }: { db: Db; pool: pg.Pool; bus: Bus; transports: TransportFactory }) {
-  async function withAgent<T>(agentId: string, fn: (t: AgentTransport, agent: { id: string; name: string }) => Promise<T>): Promise<T> {
-    const a = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, host: true, port: true, reportMode: true } });
+  async function withAgent<T>(agentId: string, fn: (t: AgentTransport, agent: { id: string; name: string; reportMode: string; version: string }) => Promise<T>): Promise<T> {
+    const a = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, host: true, port: true, reportMode: true, version: true } });
     if (!a) throw notFound(`Agent ${agentId}`);
     const t = transports(a);
     try {
@@ -27,8 +27,15 @@ export function createAgentOpsService({ db, pool, bus, transports }: { db: Db; p
     connections: (agentId: string) => withAgent(agentId, (t) => t.listConnections()),
     connection: (agentId: string, name: string) => withAgent(agentId, (t) => t.getConnection(name)),
     saveConnection: (agentId: string, name: string, connection: ConnectionInput, savePassword: boolean) =>
-      withAgent(agentId, (t) => t.saveConnection(name, connection, savePassword)),
-    testConnection: (agentId: string, connection: ConnectionInput & { connection_name?: string }) => withAgent(agentId, (t) => t.testConnection(connection)),
+      withAgent(agentId, (t, agent) => {
+        refuseInlineConnectionOverGrpc(agent, "save");
+        return t.saveConnection(name, connection, savePassword);
+      }),
+    testConnection: (agentId: string, connection: ConnectionInput & { connection_name?: string }) =>
+      withAgent(agentId, (t, agent) => {
+        refuseInlineConnectionOverGrpc(agent, "test");
+        return t.testConnection(connection);
+      }),
     templates: (agentId: string, kind: TemplateKind) => withAgent(agentId, (t) => t.listTemplates(kind)),
     template: (agentId: string, kind: TemplateKind, name: string) => withAgent(agentId, (t) => t.getTemplate(kind, name)),
     saveTemplate: (agentId: string, kind: TemplateKind, name: string, content: string, mode: "create" | "update") =>
@@ -112,3 +119,27 @@ export function createAgentOpsService({ db, pool, bus, transports }: { db: Db; p
   };
 }
 export type AgentOpsService = ReturnType<typeof createAgentOpsService>;
+
+/** "0.5.1", "v0.5.0-rc1" → [0, 5]; anything else → null. */
+export function majorMinor(version: string): [number, number] | null {
+  const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/**
+ * rauto 0.5 renumbered ConnectionRef's fields without reserving the old numbers
+ * (docs/contract-notes.md): a 0.4-shaped message with host, port and
+ * credentials would be misread by a 0.5 agent. Dispatch by connection name is
+ * unaffected (field 1 kept its meaning); saving or testing inline details over
+ * gRPC is refused before anything is sent.
+ */
+function refuseInlineConnectionOverGrpc(agent: { name: string; reportMode: string; version: string }, action: "save" | "test") {
+  const v = majorMinor(agent.version);
+  if (agent.reportMode !== "grpc" || !v || v[0] > 0 || v[1] < 5) return;
+  throw new AppError(
+    "FAILED_PRECONDITION",
+    `Agent ${agent.name} runs rauto ${agent.version}, whose gRPC connection message is not the one this manager speaks (0.4); ` +
+      `${action === "save" ? "saving" : "testing"} a connection with its details over gRPC would be misread by the agent. ` +
+      `${action === "save" ? "Save it" : "Test it"} on the agent itself (rauto's web UI or CLI), then sync its devices; tasks that name the saved connection work as usual.`,
+  );
+}

@@ -32,6 +32,26 @@ describe.each(["http", "grpc"] as const)("agent utilities over %s", (mode) => {
     expect((await f.caller.agents.testConnection({ id: a.id, connection: { host: "10.255.255.1" } })).ok).toBe(false);
   });
 
+  it("refuses to save or test inline connection details over gRPC with a rauto 0.5 agent, before sending anything", async () => {
+    await f.database.pool.query("UPDATE agents SET version = '0.5.1' WHERE id = $1", [a.id]);
+    try {
+      const before = a.received.length;
+      const save = f.caller.agents.saveConnection({ id: a.id, name: "lab-2", connection: { host: "10.9.9.8", username: "ops", password: "pw" } });
+      const test = f.caller.agents.testConnection({ id: a.id, connection: { host: "10.9.9.8" } });
+      if (mode === "grpc") {
+        await expect(save).rejects.toThrow(/^Agent util-grpc runs rauto 0\.5\.1, whose gRPC connection message is not the one this manager speaks \(0\.4\); saving a connection/);
+        await expect(test).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+        expect(a.received.length).toBe(before);
+      } else {
+        // HTTP carries the same fields by name: nothing to refuse
+        await save;
+        expect((await test).ok).toBe(true);
+      }
+    } finally {
+      await f.database.pool.query("UPDATE agents SET version = '0.4.2' WHERE id = $1", [a.id]);
+    }
+  });
+
   it("lists and edits templates, profiles and modes", async () => {
     await f.caller.agents.saveTemplate({ id: a.id, kind: "command", name: "show-int", content: "show interface {{ intf }}", mode: "create" });
     await f.caller.agents.saveTemplate({ id: a.id, kind: "command", name: "show-int", content: "show interfaces {{ intf }}", mode: "update" });
