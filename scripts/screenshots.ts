@@ -2,6 +2,8 @@
 // (emulated agents on both transports, tasks dispatched through tRPC), and
 // saves a screenshot of each main screen under docs/screenshots/.
 //   npm run screenshots [-- --dark] [-- --zh]
+// Chinese glyphs need a CJK font in the browser's system (Debian:
+// `apt-get install fonts-wqy-zenhei`); without one the language button shows boxes.
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -90,7 +92,8 @@ try {
     ["device-detail", `/devices/${devices.items[0]!.id}`],
     ["tasks", "/tasks"],
     ["task-detail", `/tasks/${tasks[0]}`, async (p) => {
-      await p.getByRole("button", { name: "Show result" }).first().click();
+      // any language: the first collapsed result
+      await p.locator("[data-testid=toggle-result][aria-expanded=false]").first().click();
       await p.locator("[data-testid=run-result]").waitFor();
     }],
     ["new-task", `/tasks/new?agent=${ids["edge-sh-01"]}`, async (p) => {

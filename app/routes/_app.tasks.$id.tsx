@@ -142,7 +142,7 @@ export default function TaskDetail() {
               <td>
                 {r.error ?? (RUN_ACTIVE.includes(r.status) || r.cancelRequestedAt ? r.statusDetail : ((r.resultSummary as { summary?: string } | null)?.summary ?? r.statusDetail)) ?? ""}{" "}
                 {r.result !== null || r.resultSummary !== null ? (
-                  <button type="button" className="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                  <button type="button" className="link" data-testid="toggle-result" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
                     {open === r.id ? t("task.hideResult") : t("task.showResult")}
                   </button>
                 ) : null}
