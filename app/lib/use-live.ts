@@ -121,6 +121,20 @@ export function useLiveRevalidate(topics: LiveTopic[], match?: (e: LiveEvent) =>
   });
 }
 
+/**
+ * Re-reads the loader every `everyMs` while the tab is visible: for figures
+ * that change without a live event (heartbeats publish nothing).
+ */
+export function usePeriodicRevalidate(everyMs: number) {
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible") revalidate();
+    }, everyMs);
+    return () => clearInterval(id);
+  }, [everyMs, revalidate]);
+}
+
 /** A clock for relative times that ticks every few seconds. */
 export function useNow(tickMs = 5000) {
   const [now, setNow] = useState(() => Date.now());

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Lines, StackedBars, type Series } from "../components/charts";
 import { usePrefs, useT } from "../lib/prefs";
 import { relativeTime } from "../lib/time";
-import { useLiveRevalidate, useNow } from "../lib/use-live";
+import { useLiveRevalidate, useNow, usePeriodicRevalidate } from "../lib/use-live";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const [summary, activity] = await Promise.all([context.trpc.dashboard.summary(), context.trpc.dashboard.activity()]);
@@ -18,6 +18,8 @@ export default function Dashboard() {
   const { locale } = usePrefs();
   const now = useNow(15_000);
   useLiveRevalidate(["agent", "device", "task", "run", "notification"], undefined, 2000);
+  // heartbeats publish no live event: the per-minute chart and "heard in the last minute" refresh on their own
+  usePeriodicRevalidate(30_000);
   const today = activity.days.at(-1)?.counts;
   const outcomeSeries: Series[] = OUTCOME_KEYS.map((k) => ({ key: k, label: t(`taskStatus.${k}`), className: `c-${k}` }));
   const activitySeries: Series[] = [
