@@ -7,6 +7,7 @@ import { useLiveRevalidate } from "../lib/use-live";
 import { RunResult } from "../components/run-result";
 import { ConfirmButton } from "../components/confirm";
 import type { MessageKey } from "../lib/i18n";
+import { timelineText } from "../lib/event-text";
 
 // timeline event types with a label in both languages; anything else an agent sends is shown as is
 const EVENT_TYPES = new Set(["submitted", "delivered", "started", "progress", "stage", "log", "completed", "failed", "callback", "waiting_lock", "lock_conflict", "delivery_failed", "delivery_in_doubt", "deadline_extended", "timed_out", "cancel_requested", "agent_error"]);
@@ -175,7 +176,7 @@ export default function TaskDetail() {
             <li key={e.seq}>
               <span className="muted"><span suppressHydrationWarning>{time.format(new Date(e.occurredAt))}</span></span> <span className={`badge ${e.level === "error" ? "failed" : e.level === "success" ? "success" : "pending"}`} title={e.eventType}>{EVENT_TYPES.has(e.eventType) ? t(`eventType.${e.eventType}` as MessageKey) : e.eventType}</span>{" "}
               {/* with several runs, say which one an event is about */}
-              {task.runs.length > 1 && e.runId && runLabel.has(e.runId) ? <span className="tag" data-testid="event-run">{runLabel.get(e.runId)}</span> : null} {e.message}
+              {task.runs.length > 1 && e.runId && runLabel.has(e.runId) ? <span className="tag" data-testid="event-run">{runLabel.get(e.runId)}</span> : null} {timelineText(e, locale, t)}
               {e.progress !== null ? <span className="muted"> · {e.progress}%</span> : null}
             </li>
           ))}

@@ -44,6 +44,11 @@ describe.each(["http", "grpc"] as const)("dispatch to a %s agent", (mode) => {
     expect(sent[0]).toMatchObject({ transport: "http", call: "POST /api/exec/async", body: { task_id: run.id, record_level: "full", command: "show version", mode: "Enable", connection: { connection_name: "core-1" } } });
     expect(t.events.map((e) => e.eventType)).toEqual(["submitted", "delivered", "started", "progress", "completed", "callback"]);
     expect(t.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // the manager's own events carry a message key for the console's other language
+    const msg = (type: string) => (t.events.find((e) => e.eventType === type)!.details as { __msg?: unknown } | null)?.__msg;
+    expect(msg("submitted")).toEqual({ key: "submitted", params: { type: "exec", n: 1 } });
+    expect(msg("delivered")).toEqual({ key: "delivered", params: { agent: a.name, connection: "core-1" } });
+    expect(msg("callback")).toEqual({ key: "runSucceeded", params: { detail: expect.any(String) } });
     expect(t.history.map((h) => [h.command, h.output, h.status])).toEqual([["show version", "output of show version", "success"]]);
   });
 
@@ -243,10 +248,12 @@ describe("deadlines, retries, cancel, locks", () => {
     a.behaviour.completeAfterMs = 600;
     try {
       const first = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "r1" }], payload: { command: "conf t" } });
-      await waitFor(() => taskOf(first.id), (t) => t.runs[0]!.status === "accepted", 5000, "first delivered");
+      const firstTask = await waitFor(() => taskOf(first.id), (t) => t.runs[0]!.status === "accepted", 5000, "first delivered");
       const second = await f.caller.tasks.create({ type: "tx_block", targets: [{ agentId: a.id, connection: "r1" }], payload: { tx_block: { name: "b", fail_fast: true, rollback_policy: "none", steps: [{ run: { kind: "command", mode: "Config", command: "x" } }] } } });
       const waiting = await waitFor(() => taskOf(second.id), (t) => t.runs[0]!.status === "waiting_lock", 5000, "second waits");
       expect(waiting.runs[0]!.statusDetail).toMatch(/^waiting for device lock: device r1 on ops-1 is locked by run/);
+      const waitEvent = waiting.events.find((e) => e.eventType === "waiting_lock")!;
+      expect(waitEvent.details).toEqual({ __msg: { key: "waitingLock", params: { device: "r1", agent: "ops-1", run: firstTask.runs[0]!.id.slice(0, 8), task: first.id.slice(0, 8) } } });
       const failFast = await f.caller.tasks.create({ type: "exec", targets: [{ agentId: a.id, connection: "r1" }], payload: { command: "y" }, lockPolicy: "fail" });
       expect((await finalTask(failFast.id)).runs[0]!.error).toMatch(/^Not started: device r1 on ops-1 is locked/);
       const [t1, t2] = [await finalTask(first.id), await finalTask(second.id)];

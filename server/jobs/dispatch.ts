@@ -9,6 +9,7 @@ import { enqueueDispatch } from "../services/queue.ts";
 import { appendTaskEvent, refreshTaskStatus } from "../services/task-state.ts";
 import { agentTaskId } from "../services/run-ids.ts";
 import { prepared } from "../db/prepared.ts";
+import { eventText } from "../domain/event-text.ts";
 
 export const MAX_DELIVERY_ATTEMPTS = 5;
 export const backoffMs = (attempt: number) => Math.min(60_000, 1000 * 2 ** (attempt - 1));
@@ -102,8 +103,8 @@ const ACCEPTED = prepared(
      UPDATE tasks SET event_seq = event_seq + 1, updated_at = now() FROM upd WHERE tasks.id = upd.task_id
      RETURNING tasks.id, tasks.event_seq
    )
-   INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, occurred_at)
-   SELECT t.id, $1::uuid, t.event_seq, 'manager', 'delivered', 'info', $3, $2::timestamptz FROM t
+   INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, details, occurred_at)
+   SELECT t.id, $1::uuid, t.event_seq, 'manager', 'delivered', 'info', $3, $4::jsonb, $2::timestamptz FROM t
    RETURNING seq`,
 );
 
@@ -162,16 +163,17 @@ async function claimInTransaction({ db }: AppContext, runId: string, lostLockRac
     if (!lock.ok) {
       const holder = await tx.taskRun.findUnique({ where: { id: lock.heldBy }, select: { taskId: true } });
       const msg = `device ${lock.connection} on ${run.agent.name} is locked by run ${lock.heldBy.slice(0, 8)}${holder ? ` of task ${holder.taskId.slice(0, 8)}` : ""}`;
+      const lockParams = { device: lock.connection, agent: run.agent.name, run: lock.heldBy.slice(0, 8), task: holder ? holder.taskId.slice(0, 8) : "?" };
       if (run.task.lockPolicy === "fail") {
         await tx.taskRun.update({ where: { id: runId }, data: { status: "failed", error: `Not started: ${msg} (the task asked to fail fast).`, completedAt: new Date() } });
-        await appendTaskEvent(tx, { taskId: run.taskId, runId, source: "manager", eventType: "lock_conflict", level: "error", message: `Not started: ${msg}.` });
+        await appendTaskEvent(tx, { taskId: run.taskId, runId, source: "manager", eventType: "lock_conflict", level: "error", message: `Not started: ${msg}.`, details: eventText("lockConflict", lockParams) });
         await refreshTaskStatus(tx, run.taskId);
         return { kind: "changed", taskId: run.taskId, runId, status: "failed", reason: `lock conflict, fail fast: ${msg}` };
       }
       const wasWaiting = (await tx.taskRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } })).status === "waiting_lock";
       await tx.taskRun.update({ where: { id: runId }, data: { status: "waiting_lock", statusDetail: `waiting for device lock: ${msg}` } });
       if (!wasWaiting) {
-        await appendTaskEvent(tx, { taskId: run.taskId, runId, source: "manager", eventType: "waiting_lock", level: "info", message: `Waiting for device lock: ${msg}.` });
+        await appendTaskEvent(tx, { taskId: run.taskId, runId, source: "manager", eventType: "waiting_lock", level: "info", message: `Waiting for device lock: ${msg}.`, details: eventText("waitingLock", lockParams) });
         await refreshTaskStatus(tx, run.taskId);
       }
       return wasWaiting ? { kind: "skip", runId, reason: `still waiting for device lock: ${msg}` } : { kind: "changed", taskId: run.taskId, runId, status: "waiting_lock", reason: msg };
@@ -230,7 +232,8 @@ async function deliver(app: AppContext, claim: Claim) {
 
   if (outcome.ok) {
     const message = `Delivered to ${run.agent.name}${run.connection ? ` for ${run.connection}` : ""}; the agent accepted it.`;
-    await pool.query(ACCEPTED([run.id, new Date(), message]));
+    const text = run.connection ? eventText("delivered", { agent: run.agent.name, connection: run.connection }) : eventText("deliveredAgent", { agent: run.agent.name });
+    await pool.query(ACCEPTED([run.id, new Date(), message, JSON.stringify(text)]));
     log.info({ runId: run.id, agent: run.agent.name, outcome: "accepted" }, "dispatch outcome");
     await bus.publish({ type: "run", taskId: run.taskId, runId: run.id, status: "accepted" });
     await bus.publish({ type: "task", taskId: run.taskId, status: "accepted" });
@@ -249,7 +252,7 @@ async function deliver(app: AppContext, claim: Claim) {
         where: { id: run.id },
         data: { status: "pending", statusDetail: `delivery attempt ${run.deliveryAttempts}/${MAX_DELIVERY_ATTEMPTS} failed: ${e.message} Retrying in ${Math.round(wait / 1000)} s.` },
       });
-      await appendTaskEvent(tx, { taskId: run.taskId, runId: run.id, source: "manager", eventType: "delivery_failed", level: "warning", message: `Delivery attempt ${run.deliveryAttempts} failed: ${e.message} Retrying in ${Math.round(wait / 1000)} s.` });
+      await appendTaskEvent(tx, { taskId: run.taskId, runId: run.id, source: "manager", eventType: "delivery_failed", level: "warning", message: `Delivery attempt ${run.deliveryAttempts} failed: ${e.message} Retrying in ${Math.round(wait / 1000)} s.`, details: eventText("deliveryRetry", { attempt: run.deliveryAttempts, error: e.message, seconds: Math.round(wait / 1000) }) });
       await enqueueDispatch(tx, [run.id], new Date(Date.now() + wait));
       await refreshTaskStatus(tx, run.taskId);
       return "pending";

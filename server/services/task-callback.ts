@@ -6,6 +6,7 @@
 // with: the same columns, the same timeline event, the same history rows.
 import type pg from "pg";
 import { prepared } from "../db/prepared.ts";
+import { eventText } from "../domain/event-text.ts";
 import type { TaskCallbackReport } from "./agent-report-schemas.ts";
 import { historyRowsFor } from "./history-rows.ts";
 import { DISPATCH_TASK } from "./queue.ts";
@@ -57,8 +58,8 @@ const APPLY = prepared(
      UPDATE tasks SET event_seq = event_seq + 1, updated_at = now() FROM upd WHERE tasks.id = upd.task_id
      RETURNING tasks.id, tasks.event_seq
    ), ev AS (
-     INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, occurred_at)
-     SELECT t.id, $1::uuid, t.event_seq, 'agent', 'callback', $10, $11, $8::timestamptz FROM t
+     INSERT INTO task_events (task_id, run_id, seq, source, event_type, level, message, details, occurred_at)
+     SELECT t.id, $1::uuid, t.event_seq, 'agent', 'callback', $10, $11, $19::jsonb, $8::timestamptz FROM t
      RETURNING seq
    ), freed AS (
      DELETE FROM device_locks l USING upd WHERE l.run_id = upd.id RETURNING l.agent_id
@@ -112,6 +113,12 @@ export function callbackMessage(cb: TaskCallbackReport) {
   return `Run ${cb.status === "success" ? "succeeded" : "failed"}${summaryText ? `: ${summaryText}` : cb.error ? `: ${cb.error}` : ""}`;
 }
 
+/** Its message key: the agent's own words (summary or error) stay as they are. */
+export function callbackText(cb: TaskCallbackReport) {
+  const summaryText = typeof cb.result_summary?.summary === "string" ? cb.result_summary.summary : "";
+  return eventText(cb.status === "success" ? "runSucceeded" : "runFailed", { detail: summaryText || cb.error || "" });
+}
+
 /** Applies the result; null when the run changed since it was read (the caller then takes the general path). */
 export async function applyPlainOutcome(pool: pg.Pool, run: CallbackRun, attempt: number, cb: TaskCallbackReport): Promise<{ taskStatus: TaskStatusName | null } | null> {
   const history = historyRowsFor({ run, task: run.task, callback: cb });
@@ -129,6 +136,7 @@ export async function applyPlainOutcome(pool: pg.Pool, run: CallbackRun, attempt
         new Date(cb.completed_at),
         history.map((h) => h.command ?? null), history.map((h) => h.output ?? null), history.map((h) => h.status),
         history.map((h) => h.durationMs ?? null), history.map((h) => (h.details === undefined || h.details === null ? null : JSON.stringify(h.details))),
+        JSON.stringify(callbackText(cb)),
       ]),
     );
     if (applied.rowCount === 0) {

@@ -15,7 +15,7 @@ import { historyRowsFor } from "./history-rows.ts";
 import type { NotificationService } from "./notifications.ts";
 import { enqueueDispatch } from "./queue.ts";
 import { parseAgentTaskId } from "./run-ids.ts";
-import { applyPlainOutcome, callbackMessage, isPlainOutcome, loadCallbackRun } from "./task-callback.ts";
+import { applyPlainOutcome, callbackMessage, callbackText, isPlainOutcome, loadCallbackRun } from "./task-callback.ts";
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
 
 /**
@@ -152,6 +152,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
           eventType: "callback",
           level: cb.status === "success" ? "success" : "error",
           message: resurrect ? callbackMessage(cb) : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
+          details: resurrect ? callbackText(cb) : undefined,
           occurredAt: completedAt,
         });
         if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };

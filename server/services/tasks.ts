@@ -15,6 +15,7 @@ import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts"
 import { DISPATCH_TASK } from "./queue.ts";
 import { lockKeysFor, releaseLocks } from "./device-locks.ts";
 import { prepared } from "../db/prepared.ts";
+import { eventText } from "../domain/event-text.ts";
 import { assertNotDraining } from "./system.ts";
 
 export const RecordLevels = ["key-events-only", "full"] as const;
@@ -88,8 +89,8 @@ const SUBMIT = prepared(
             AS u(id, agent_id, agent_name, connection, device_id, detail, lock_keys)
      RETURNING id
    ), ev AS (
-     INSERT INTO task_events (task_id, seq, source, event_type, level, message, occurred_at)
-     SELECT id, 1, 'manager', 'submitted', 'info', $24, now() FROM t
+     INSERT INTO task_events (task_id, seq, source, event_type, level, message, details, occurred_at)
+     SELECT id, 1, 'manager', 'submitted', 'info', $24, $26::jsonb, now() FROM t
    )
    SELECT count(graphile_worker.add_job($25, json_build_object('runId', r.id), max_attempts := 1,
                                         job_key := 'run:' || r.id::text, job_key_mode := 'replace'))::int AS jobs
@@ -133,6 +134,7 @@ export function createTaskService({ db, pool, bus, log, settings }: { db: Db; po
         createdById, rerunOfId, OPERATION_BY_TYPE[input.type], deadlineAt,
         runs.map((r) => r.id), runs.map((r) => r.agentId), runs.map((r) => r.agentName), runs.map((r) => r.connection),
         runs.map((r) => r.deviceId), runs.map((r) => r.statusDetail), runs.map((r) => r.lockKeys), message, DISPATCH_TASK,
+        JSON.stringify(eventText(input.dryRun ? "submittedDryRun" : "submitted", { type: input.type, n: runs.length })),
       ]),
     );
     log.info({ taskId, type: input.type, runs: runs.length }, "task submitted");
@@ -218,6 +220,7 @@ export function createTaskService({ db, pool, bus, log, settings }: { db: Db; po
           eventType: "cancel_requested",
           level: "warning",
           message: `Cancel requested: ${cancelled} run(s) stopped before delivery${requested ? `, ${requested} already with the agent (cancel requested)` : ""}.`,
+          details: eventText("cancelRequested", { cancelled, requested }),
         });
         const status = await refreshTaskStatus(tx, taskId);
         return { cancelled, requested, status };
