@@ -61,12 +61,22 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
     child,
     output: () => out,
     stop: async (signal = "SIGTERM") => {
+      // a clean stop takes a few seconds; one that hangs fails with the server's last words, not a bare hook timeout
+      let hung = false;
       const code = await new Promise<number | null>((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once("exit", (c) => resolve(c));
+        const timer = setTimeout(() => {
+          hung = true;
+          child.kill("SIGKILL");
+        }, 30_000);
+        child.once("exit", (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
         child.kill(signal);
       });
       await stopOrphanPostgres(dataDir);
+      if (hung) throw new Error(`server did not exit within 30 s of ${signal}; killed. Last output:\n${out.split("\n").slice(-40).join("\n")}`);
       return code;
     },
   };

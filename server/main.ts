@@ -118,6 +118,7 @@ async function main() {
     await waitForMaintenanceLocks(app, env, log);
     // no new dispatch jobs are taken; in-flight ones finish while the listeners still take reports
     await stopWorker?.().catch((err: unknown) => log.error({ err }, "error stopping the worker"));
+    log.info("worker stopped; closing listeners and the database");
     await stopAll();
     log.info("stopped");
     process.exit(0);

@@ -203,6 +203,7 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
      */
     async reportDevices(r: ReportDevicesReport) {
       const client = await pool.connect();
+      let synced: { agentId: string; result: { synced: number; changed: number; removed: number } };
       try {
         await client.query("BEGIN");
         const { rows: ag } = await client.query<{ id: string }>("SELECT id FROM agents WHERE name = $1", [r.name]);
@@ -244,14 +245,16 @@ export function createAgentReportService({ db, pool, bus, notifications, log }: 
         await client.query("UPDATE agents SET inventory_synced_at = now(), connections_count = $2 WHERE id = $1", [agentId, r.devices.length]);
         await client.query("COMMIT");
         const res = rows[0]!;
-        await bus.publish({ type: "device", agentId, count: r.devices.length });
-        return { synced: r.devices.length, changed: res.upserted, removed: res.removed };
+        synced = { agentId, result: { synced: r.devices.length, changed: res.upserted, removed: res.removed } };
       } catch (err) {
         await client.query("ROLLBACK").catch(() => {});
         throw err;
       } finally {
         client.release();
       }
+      // after the client is back in the pool: publishing needs one too
+      await bus.publish({ type: "device", agentId: synced.agentId, count: r.devices.length });
+      return synced.result;
     },
 
     /** Reachability for the named devices; a change of state is kept as history. */

@@ -26,7 +26,8 @@ beforeAll(async () => {
   pgServer = await startPg();
   await ensureDatabase(pgServer.url("postgres"), "switchyard");
   url = pgServer.url("switchyard");
-  server = await startSwitchyard(url, { AGENT_SWEEP_INTERVAL: "500", LOG_LEVEL: "warn" });
+  // info: if the stop at the end ever hangs, the harness's error shows how far shutdown got
+  server = await startSwitchyard(url, { AGENT_SWEEP_INTERVAL: "500", LOG_LEVEL: "info" });
 }, 60_000);
 
 let stopLoad = false;
