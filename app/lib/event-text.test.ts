@@ -22,6 +22,15 @@ describe("timelineText", () => {
     ["deliveryRetry", { attempt: 2, error: "agent edge-1 did not answer within 10 s.", seconds: 4 }, "第 2 次下发失败：agent edge-1 did not answer within 10 s. 4 秒后重试。"],
     ["runSucceeded", { detail: "3 commands ok" }, "运行成功：3 commands ok"],
     ["runFailed", { detail: "timeout" }, "运行失败：timeout"],
+    ["executionRetry", { attempt: 1, error: "boom", next: 2, total: 3 }, "第 1 次执行失败：boom。正在重试（第 2 次，共 3 次）。"],
+    ["staleResult", { attempt: 1, status: "success" }, "较早的第 1 次尝试的结果已到达（success），不影响当前尝试。"],
+    ["lateResult", { status: "timed_out" }, "结果在运行已结束（timed_out）后才到达；已记录，状态不变。"],
+    ["deliveryInDoubt", {}, "管理端在下发此运行时停止。为避免重复执行，不会重新发送；正在等待代理的结果或截止时间。"],
+    ["notDelivered", { after: "60 s" }, "60 s 内未能下发。"],
+    ["noCallback", { agent: "edge-1", after: "1 s" }, "1 s 内未收到 edge-1 的结果回调。"],
+    ["noCallbackRunning", { agent: "edge-1", after: "1 s", running: 0 }, "1 s 内未收到 edge-1 的结果回调。代理报告有 0 个任务正在运行。"],
+    ["noCallbackNoAnswer", { agent: "edge-1", after: "1 s", error: "connection refused" }, "1 s 内未收到 edge-1 的结果回调。代理未响应状态查询：connection refused"],
+    ["deadlineExtended", { running: 2, wait: "30 s" }, "已到截止时间，但代理仍在忙（2 个任务正在运行）。再等待 30 s 以获取结果。"],
   ])("%s in Chinese, with its parameters", (key, params, expected) => {
     expect(timelineText(ev(key, params), "zh", zh)).toBe(expected);
   });

@@ -4,7 +4,7 @@
 // inside the parameters (a summary, an error) stays as the agent wrote it.
 import type { MessageKey, Translate } from "./i18n";
 
-const KEYS = new Set(["submitted", "submittedDryRun", "delivered", "deliveredAgent", "waitingLock", "lockConflict", "cancelRequested", "deliveryRetry", "runSucceeded", "runFailed"]);
+const KEYS = new Set(["submitted", "submittedDryRun", "delivered", "deliveredAgent", "waitingLock", "lockConflict", "cancelRequested", "deliveryRetry", "runSucceeded", "runFailed", "executionRetry", "staleResult", "lateResult", "deliveryInDoubt", "notDelivered", "noCallback", "noCallbackRunning", "noCallbackNoAnswer", "deadlineExtended"]);
 
 export function timelineText(e: { message: string; details?: unknown }, locale: string, t: Translate): string {
   if (locale !== "zh") return e.message;

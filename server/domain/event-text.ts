@@ -12,7 +12,16 @@ export type EventTextKey =
   | "cancelRequested"
   | "deliveryRetry"
   | "runSucceeded"
-  | "runFailed";
+  | "runFailed"
+  | "executionRetry"
+  | "staleResult"
+  | "lateResult"
+  | "deliveryInDoubt"
+  | "notDelivered"
+  | "noCallback"
+  | "noCallbackRunning"
+  | "noCallbackNoAnswer"
+  | "deadlineExtended";
 
 export interface EventText {
   key: EventTextKey;

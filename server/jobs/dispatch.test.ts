@@ -189,6 +189,7 @@ describe("deadlines, retries, cancel, locks", () => {
       const t = await finalTask(id, 10_000);
       expect(t.status).toBe("timed_out");
       expect(t.runs[0]!.error).toBe("No callback from ops-1 within 1 s. The agent reports 0 running task(s).");
+      expect(t.events.find((e) => e.eventType === "timed_out")!.details).toEqual({ __msg: { key: "noCallbackRunning", params: { agent: "ops-1", after: "1 s", running: 0 } } });
       expect(a.received.some((r) => r.call === "GET /api/agent/status")).toBe(true);
     } finally {
       a.behaviour.completeAfterMs = 20;

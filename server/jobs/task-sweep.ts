@@ -1,6 +1,7 @@
 // Keeps runs moving whatever happened to the process that owned them:
 // deadlines (after asking the agent), deliveries left in doubt by a crash, and
 // pending runs whose job was lost.
+import { eventText } from "../domain/event-text.ts";
 import type { AppContext } from "../app-context.ts";
 import { releaseLocks } from "../services/device-locks.ts";
 import { enqueueDispatch } from "../services/queue.ts";
@@ -25,7 +26,7 @@ export async function runTaskSweep(app: AppContext) {
         data: { status: "accepted", statusDetail: "delivery outcome unknown after a manager restart; not re-sent, waiting for the agent's result or the deadline" },
       });
       if (n.count) {
-        await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: "delivery_in_doubt", level: "warning", message: "The manager stopped while delivering this run. It is not re-sent (that could run it twice); waiting for the agent's result or the deadline." });
+        await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: "delivery_in_doubt", level: "warning", message: "The manager stopped while delivering this run. It is not re-sent (that could run it twice); waiting for the agent's result or the deadline.", details: eventText("deliveryInDoubt") });
         touched.set(r.taskId, "running");
       }
     });
@@ -49,21 +50,27 @@ export async function runTaskSweep(app: AppContext) {
   for (const r of due) {
     const total = r.deadlineAt!.getTime() - r.createdAt.getTime();
     let reason: string;
+    let text: ReturnType<typeof eventText>;
+    let running: number | null = null;
     let extendMs = 0;
     if (["pending", "waiting_lock"].includes(r.status)) {
       reason = `Not delivered within ${seconds(total)}${r.statusDetail ? ` (${r.statusDetail})` : ""}.`;
+      text = eventText("notDelivered", { after: seconds(total) });
     } else {
       // reconcile before reaping: is the agent still working on something?
       let agentSays = "";
+      text = eventText("noCallback", { agent: r.agentName, after: seconds(total) });
       if (r.agent && !r.cancelRequestedAt) {
         const t = app.transports(r.agent);
         try {
           const st = await t.status();
-          const running = Number(st.running_tasks ?? 0);
+          running = Number(st.running_tasks ?? 0);
           if (running > 0 && !(r.statusDetail ?? "").includes(GRACE_MARK)) extendMs = Math.min(600_000, Math.max(30_000, total * 0.1));
           agentSays = ` The agent reports ${running} running task(s).`;
+          text = eventText("noCallbackRunning", { agent: r.agentName, after: seconds(total), running });
         } catch (err) {
           agentSays = ` The agent did not answer a status check: ${(err as Error).message}`;
+          text = eventText("noCallbackNoAnswer", { agent: r.agentName, after: seconds(total), error: (err as Error).message });
         } finally {
           t.close();
         }
@@ -76,14 +83,14 @@ export async function runTaskSweep(app: AppContext) {
           where: { id: r.id, status: r.status },
           data: { deadlineAt: new Date(Date.now() + extendMs), statusDetail: `${GRACE_MARK}: ${reason} Waiting ${seconds(extendMs)} more.` },
         });
-        if (n.count) await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: "deadline_extended", level: "warning", message: `Deadline reached, but the agent is still busy.${reason.slice(reason.indexOf(".") + 1)} Waiting ${seconds(extendMs)} more for its result.` });
+        if (n.count) await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: "deadline_extended", level: "warning", message: `Deadline reached, but the agent is still busy.${reason.slice(reason.indexOf(".") + 1)} Waiting ${seconds(extendMs)} more for its result.`, details: eventText("deadlineExtended", { running: running ?? 0, wait: seconds(extendMs) }) });
         return;
       }
       const status = r.cancelRequestedAt ? "cancelled" : "timed_out";
       const n = await tx.taskRun.updateMany({ where: { id: r.id, status: r.status }, data: { status, error: reason, completedAt: new Date(), statusDetail: null } });
       if (!n.count) return;
       await releaseLocks(tx, r.id);
-      await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: status, level: "error", message: reason });
+      await appendTaskEvent(tx, { taskId: r.taskId, runId: r.id, source: "manager", eventType: status, level: "error", message: reason, details: text });
       const ts = await refreshTaskStatus(tx, r.taskId);
       touched.set(r.taskId, ts ?? status);
       log.warn({ runId: r.id, agent: r.agentName, status }, "run reaped at its deadline");

@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Db } from "../db/database.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { prepared } from "../db/prepared.ts";
+import { eventText } from "../domain/event-text.ts";
 import { AppError } from "../errors.ts";
 import type { Bus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -112,6 +113,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
           await appendTaskEvent(tx, {
             taskId: run.taskId, runId: run.id, source: "agent", eventType: "callback", level: "info",
             message: `Result of earlier attempt ${run.attempt} arrived (${cb.status}); the current attempt is unaffected.`, occurredAt: completedAt,
+            details: eventText("staleResult", { attempt: run.attempt, status: cb.status }),
           });
           return { duplicate: false as const, applied: false, status: current.status };
         }
@@ -128,6 +130,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
           await appendTaskEvent(tx, {
             taskId: run.taskId, runId: run.id, source: "agent", eventType: "callback", level: "warning",
             message: `Attempt ${next - 1} failed${cb.error ? `: ${cb.error}` : ""}. Retrying (attempt ${next} of ${task0.retries + 1}).`, occurredAt: completedAt,
+            details: eventText("executionRetry", { attempt: next - 1, error: cb.error ?? "", next, total: task0.retries + 1 }),
           });
           await releaseLocks(tx, run.id);
           await enqueueDispatch(tx, [run.id]);
@@ -152,7 +155,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
           eventType: "callback",
           level: cb.status === "success" ? "success" : "error",
           message: resurrect ? callbackMessage(cb) : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
-          details: resurrect ? callbackText(cb) : undefined,
+          details: resurrect ? callbackText(cb) : eventText("lateResult", { status: current.status }),
           occurredAt: completedAt,
         });
         if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };
