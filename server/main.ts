@@ -15,7 +15,9 @@ import { startWorker } from "./jobs/worker.ts";
 import { metricsFor } from "./metrics/registry.ts";
 import { createSystemService, startDraining } from "./services/system.ts";
 
-type Stop = () => Promise<unknown>;
+/** A step of shutdown; `label` names it in the log if it fails or hangs. */
+type Stop = (() => Promise<unknown>) & { label?: string };
+const named = (label: string, fn: () => Promise<unknown>): Stop => Object.assign(fn, { label });
 
 /** Starts the selected roles; every role started is added to `stops` at once, so a later failure can undo it. */
 async function startRoles(env: Env, log: Logger, database: Database, roles: Set<Role>, stops: Stop[]) {
@@ -26,7 +28,7 @@ async function startRoles(env: Env, log: Logger, database: Database, roles: Set<
 
   const app = createAppContext({ env, db: database.db, pool: database.pool, databaseUrl: database.url, log });
   await app.bus.start();
-  stops.push(() => app.bus.stop());
+  stops.push(named("live-event bus", () => app.bus.stop()));
   if (!env.AGENT_API_KEY) {
     log.warn("AGENT_API_KEY is not set: every agent request will be refused (401). Set it and give agents the same --agent-token.");
   }
@@ -36,13 +38,13 @@ async function startRoles(env: Env, log: Logger, database: Database, roles: Set<
     const worker = await startWorker(app);
     metricsFor(app).observeWorker(worker);
     let stopping: Promise<unknown> | undefined;
-    stopWorker = () => (stopping ??= worker.stop());
+    stopWorker = named("queue worker", () => (stopping ??= worker.stop()));
     stops.push(stopWorker);
   }
   let grpcPort: number | undefined;
   if (roles.has("grpc") && env.MANAGER_GRPC_ENABLED) {
     const grpc = await startGrpcServer(app, { host: env.MANAGER_GRPC_HOST, port: env.MANAGER_GRPC_PORT });
-    stops.push(() => grpc.stop(env.SHUTDOWN_GRACE_MS));
+    stops.push(named("gRPC listener", () => grpc.stop(env.SHUTDOWN_GRACE_MS)));
     grpcPort = grpc.port;
   }
   let webPort: number | undefined;
@@ -53,7 +55,7 @@ async function startRoles(env: Env, log: Logger, database: Database, roles: Set<
       server.once("error", reject);
       server.listen(env.PORT, env.HOST, () => resolve());
     });
-    stops.push(() => closeHttp(server, env.SHUTDOWN_GRACE_MS));
+    stops.push(named("HTTP listener", () => closeHttp(server, env.SHUTDOWN_GRACE_MS)));
     const addr = server.address();
     webPort = typeof addr === "object" && addr ? addr.port : undefined;
   }
@@ -75,16 +77,13 @@ async function main() {
     log: (m) => log.info(m),
   });
   const stops: Stop[] = [];
+  // every step is bounded: a stop that hangs (a connection that never closes)
+  // is logged and left behind, so SIGTERM always ends the process
+  const stepLimitMs = env.SHUTDOWN_GRACE_MS + env.AGENT_CALL_TIMEOUT;
   const stopAll = async () => {
     // reverse start order: listeners first, the database last
-    for (const stop of [...stops].reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        log.error({ err }, "error during shutdown");
-      }
-    }
-    await database.close();
+    for (const stop of [...stops].reverse()) await bounded(stop.label ?? "shutdown step", stop, stepLimitMs, log);
+    await bounded("database", () => database.close(), 10_000, log);
   };
 
   let started2: Awaited<ReturnType<typeof startRoles>>;
@@ -117,7 +116,7 @@ async function main() {
     log.info({ signal }, "shutting down: finishing in-flight work");
     await waitForMaintenanceLocks(app, env, log);
     // no new dispatch jobs are taken; in-flight ones finish while the listeners still take reports
-    await stopWorker?.().catch((err: unknown) => log.error({ err }, "error stopping the worker"));
+    if (stopWorker) await bounded("queue worker", stopWorker, stepLimitMs, log);
     log.info("worker stopped; closing listeners and the database");
     await stopAll();
     log.info("stopped");
@@ -149,6 +148,22 @@ async function waitForMaintenanceLocks(app: Parameters<typeof createSystemServic
     }
     await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, until - Date.now()))));
   }
+}
+
+async function bounded(what: string, step: () => Promise<unknown>, limitMs: number, log: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    step().then(
+      () => "done" as const,
+      (err: unknown) => {
+        log.error({ err, step: what }, "error during shutdown");
+        return "done" as const;
+      },
+    ),
+    new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), limitMs))),
+  ]);
+  clearTimeout(timer);
+  if (outcome === "late") log.error({ step: what, waitedMs: limitMs }, "shutdown step did not finish in time; going on without it");
 }
 
 function closeHttp(server: http.Server, graceMs: number) {

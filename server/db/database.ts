@@ -40,7 +40,43 @@ export function createPool(url: string, max: number) {
 }
 
 export function createPrisma(pool: pg.Pool): Db {
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  return new PrismaClient({ adapter: new PrismaPg(releasingPool(pool)) });
+}
+
+/**
+ * The pool as Prisma's adapter sees it: clients it checks out for interactive
+ * transactions go back to the pool (destroyed) when their connection ends.
+ * Prisma releases a transaction's client only after ROLLBACK or COMMIT
+ * succeeds, so a connection killed mid-transaction (a database restart) used
+ * to stay checked out for good: the pool shrank with every outage and
+ * pool.end() never returned.
+ */
+function releasingPool(pool: pg.Pool): pg.Pool {
+  const connect = async () => {
+    const client = await pool.connect();
+    const release = client.release.bind(client);
+    let released = false;
+    const onEnd = () => {
+      if (released) return;
+      released = true;
+      release(new Error("connection ended during a transaction"));
+    };
+    client.once("end", onEnd);
+    client.release = (err?: Error | boolean) => {
+      client.removeListener("end", onEnd);
+      if (released) return;
+      released = true;
+      release(err);
+    };
+    return client;
+  };
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop === "connect") return connect;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export async function ensureDatabase(adminUrl: string, name: string) {

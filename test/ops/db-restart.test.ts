@@ -34,9 +34,12 @@ let stopLoad = false;
 afterAll(async () => {
   stopLoad = true;
   if (process.env.OPS_DUMP) await fs.writeFile(process.env.OPS_DUMP, server?.output() ?? "");
-  await server?.stop();
+  const code = await server?.stop();
   await pgServer?.stop();
   await fs.rm(dir, { recursive: true, force: true });
+  // after a database restart, SIGTERM still stops everything cleanly and in time
+  expect(code).toBe(0);
+  expect(server.output().split("\n").filter((l) => /did not finish in time|error during shutdown/.test(l))).toEqual([]);
 });
 
 const gone = (err: unknown): Reply => ({ ok: false, code: -1, body: null, message: `no answer: ${(err as Error).message}` });
