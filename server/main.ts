@@ -7,7 +7,7 @@ import { runMigrations as runQueueMigrations } from "graphile-worker";
 import { EnvError, parseEnv, type Env, type Role } from "./env.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { openDatabase, type Database } from "./db/database.ts";
-import { migrate, MigrationError } from "./db/migrate.ts";
+import { migrate, MigrationError, withMigrationLock } from "./db/migrate.ts";
 import { createAppContext } from "./app-context.ts";
 import { createWebApp } from "./http/web.ts";
 import { startGrpcServer } from "./grpc/server.ts";
@@ -22,8 +22,9 @@ const named = (label: string, fn: () => Promise<unknown>): Stop => Object.assign
 /** Starts the selected roles; every role started is added to `stops` at once, so a later failure can undo it. */
 async function startRoles(env: Env, log: Logger, database: Database, roles: Set<Role>, stops: Stop[]) {
   const res = await migrate(database.pool, { log: (m) => log.info(m) });
-  // the job queue's own schema, so that any role can enqueue
-  await runQueueMigrations({ pgPool: database.pool });
+  // the job queue's own schema, so that any role can enqueue; under the
+  // migration lock, or two replicas starting together race to create it
+  await withMigrationLock(database.pool, () => runQueueMigrations({ pgPool: database.pool }));
   log.info({ applied: res.applied.length, total: res.total }, "database schema up to date");
 
   const app = createAppContext({ env, db: database.db, pool: database.pool, databaseUrl: database.url, log });

@@ -6,7 +6,8 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEmptyDatabase } from "../../test/helpers/db.ts";
-import { migrate, MigrationError, readMigrations } from "./migrate.ts";
+import { runMigrations as runQueueMigrations } from "graphile-worker";
+import { migrate, MigrationError, readMigrations, withMigrationLock } from "./migrate.ts";
 
 const run = promisify(execFile);
 
@@ -37,6 +38,21 @@ describe("migration runner", () => {
     dbs.push(d);
     return d;
   };
+
+  it("sets up the job queue once when several replicas start together on a fresh database", async () => {
+    const d = await fresh();
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: d.url, max: 3 }));
+    try {
+      await migrate(pools[0]!);
+      // the job queue's set-up, as each replica runs it at start-up, all at the same moment
+      const results = await Promise.allSettled(pools.map((p) => withMigrationLock(p, () => runQueueMigrations({ pgPool: p }))));
+      expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      const { rows } = await pools[0]!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'graphile_worker'");
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
 
   it("applying every migration gives the schema that `prisma migrate diff --from-empty` of schema.prisma gives", async () => {
     const a = await fresh();

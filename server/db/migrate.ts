@@ -146,3 +146,23 @@ export async function migrationsApplied(pool: pg.Pool, expected: string[]): Prom
   const have = new Set(rows.map((r) => r.migration_name));
   return expected.every((n) => have.has(n));
 }
+
+/**
+ * Runs `fn` (another tool's schema set-up, e.g. the job queue's migrations)
+ * while holding the same advisory lock as our migrations, so replicas starting
+ * together on a fresh database do not race (PostgreSQL's CREATE SCHEMA IF NOT
+ * EXISTS is not safe against a concurrent twin).
+ */
+export async function withMigrationLock<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
