@@ -9,7 +9,7 @@ import { prepared } from "../db/prepared.ts";
 import { eventText } from "../domain/event-text.ts";
 import type { TaskCallbackReport } from "./agent-report-schemas.ts";
 import { historyRowsFor } from "./history-rows.ts";
-import { DISPATCH_TASK } from "./queue.ts";
+import { DISPATCH_TASK, dispatchJobSql } from "./queue.ts";
 import { REFRESH_TASK_STATUS_SQL, isFinalRun, type TaskStatusName } from "./task-state.ts";
 
 export interface CallbackRun {
@@ -64,8 +64,7 @@ const APPLY = prepared(
    ), freed AS (
      DELETE FROM device_locks l USING upd WHERE l.run_id = upd.id RETURNING l.agent_id
    ), wake AS (
-     SELECT count(graphile_worker.add_job($12, json_build_object('runId', w.id), max_attempts := 1,
-                                          job_key := 'run:' || w.id::text, job_key_mode := 'replace')) AS n
+     SELECT count(${dispatchJobSql("w.id", "$12")}) AS n
        FROM (SELECT id FROM task_runs WHERE status = 'waiting_lock' AND agent_id IN (SELECT agent_id FROM freed)
               ORDER BY created_at LIMIT 100) w
    ), hist AS (
@@ -107,21 +106,25 @@ export function isPlainOutcome(run: CallbackRun, attempt: number, cb: TaskCallba
   return !retried;
 }
 
-/** The same words as the general path's event for an applied result. */
-export function callbackMessage(cb: TaskCallbackReport) {
+/**
+ * What an applied result records, on both paths: the run's error, and the
+ * "callback" event's English sentence with its message key (the agent's own
+ * words, a summary or an error, stay as they are).
+ */
+export function callbackOutcome(cb: TaskCallbackReport) {
   const summaryText = typeof cb.result_summary?.summary === "string" ? cb.result_summary.summary : "";
-  return `Run ${cb.status === "success" ? "succeeded" : "failed"}${summaryText ? `: ${summaryText}` : cb.error ? `: ${cb.error}` : ""}`;
-}
-
-/** Its message key: the agent's own words (summary or error) stay as they are. */
-export function callbackText(cb: TaskCallbackReport) {
-  const summaryText = typeof cb.result_summary?.summary === "string" ? cb.result_summary.summary : "";
-  return eventText(cb.status === "success" ? "runSucceeded" : "runFailed", { detail: summaryText || cb.error || "" });
+  const ok = cb.status === "success";
+  return {
+    error: ok ? null : (cb.error ?? "The agent reported failure without a reason."),
+    message: `Run ${ok ? "succeeded" : "failed"}${summaryText ? `: ${summaryText}` : cb.error ? `: ${cb.error}` : ""}`,
+    details: eventText(ok ? "runSucceeded" : "runFailed", { detail: summaryText || cb.error || "" }),
+  };
 }
 
 /** Applies the result; null when the run changed since it was read (the caller then takes the general path). */
 export async function applyPlainOutcome(pool: pg.Pool, run: CallbackRun, attempt: number, cb: TaskCallbackReport): Promise<{ taskStatus: TaskStatusName | null } | null> {
   const history = historyRowsFor({ run, task: run.task, callback: cb });
+  const outcome = callbackOutcome(cb);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -131,12 +134,12 @@ export async function applyPlainOutcome(pool: pg.Pool, run: CallbackRun, attempt
         cb.result_summary == null ? null : JSON.stringify(cb.result_summary),
         cb.result === undefined || cb.result === null ? null : JSON.stringify(cb.result),
         cb.execution_time_ms, new Date(cb.started_at), new Date(cb.completed_at),
-        cb.status === "failed" ? (cb.error ?? "The agent reported failure without a reason.") : null,
-        cb.status === "success" ? "success" : "error", callbackMessage(cb), DISPATCH_TASK,
+        outcome.error,
+        cb.status === "success" ? "success" : "error", outcome.message, DISPATCH_TASK,
         new Date(cb.completed_at),
         history.map((h) => h.command ?? null), history.map((h) => h.output ?? null), history.map((h) => h.status),
         history.map((h) => h.durationMs ?? null), history.map((h) => (h.details === undefined || h.details === null ? null : JSON.stringify(h.details))),
-        JSON.stringify(callbackText(cb)),
+        JSON.stringify(outcome.details),
       ]),
     );
     if (applied.rowCount === 0) {

@@ -16,7 +16,7 @@ import { historyRowsFor } from "./history-rows.ts";
 import type { NotificationService } from "./notifications.ts";
 import { enqueueDispatch } from "./queue.ts";
 import { parseAgentTaskId } from "./run-ids.ts";
-import { applyPlainOutcome, callbackMessage, callbackText, isPlainOutcome, loadCallbackRun } from "./task-callback.ts";
+import { applyPlainOutcome, callbackOutcome, isPlainOutcome, loadCallbackRun } from "./task-callback.ts";
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
 
 /**
@@ -104,6 +104,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
       const startedAt = new Date(cb.started_at);
       const completedAt = new Date(cb.completed_at);
       const outcome = fast ? { duplicate: false as const, applied: true, status: cb.status, taskStatus: fast.taskStatus } : await db.$transaction(async (tx) => {
+        const said = callbackOutcome(cb);
         // lock the run: two deliveries of the same callback must not both apply
         const locked = await tx.$queryRaw<{ status: string; callback_at: Date | null; execution_attempts: number }[]>`
           SELECT status::text, callback_at, execution_attempts FROM task_runs WHERE id = ${run.id}::uuid FOR UPDATE`;
@@ -144,7 +145,7 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
             result: cb.result === undefined ? undefined : (cb.result as Prisma.InputJsonValue),
             executionTimeMs: BigInt(cb.execution_time_ms),
             ...(resurrect
-              ? { status: cb.status, startedAt, completedAt, error: cb.status === "failed" ? (cb.error ?? "The agent reported failure without a reason.") : null, progress: cb.status === "success" ? 100 : undefined }
+              ? { status: cb.status, startedAt, completedAt, error: said.error, progress: cb.status === "success" ? 100 : undefined }
               : {}),
           },
         });
@@ -154,8 +155,8 @@ export function createTaskReportService({ db, pool, bus, notifications, log }: {
           source: "agent",
           eventType: "callback",
           level: cb.status === "success" ? "success" : "error",
-          message: resurrect ? callbackMessage(cb) : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
-          details: resurrect ? callbackText(cb) : eventText("lateResult", { status: current.status }),
+          message: resurrect ? said.message : `Result arrived after the run was already ${current.status}; recorded, status unchanged.`,
+          details: resurrect ? said.details : eventText("lateResult", { status: current.status }),
           occurredAt: completedAt,
         });
         if (!resurrect) return { duplicate: false as const, applied: false, status: current.status };

@@ -12,7 +12,7 @@ import type { SettingsService } from "./settings.ts";
 import { TaskTypes } from "./queries.ts";
 import { SelectorSchema, TargetSchema, checkCapabilities, checkOnline, resolveTargets, type ResolvedTarget } from "./task-targets.ts";
 import { appendTaskEvent, isFinalRun, refreshTaskStatus } from "./task-state.ts";
-import { DISPATCH_TASK } from "./queue.ts";
+import { DISPATCH_TASK, dispatchJobSql } from "./queue.ts";
 import { lockKeysFor, releaseLocks } from "./device-locks.ts";
 import { prepared } from "../db/prepared.ts";
 import { eventText } from "../domain/event-text.ts";
@@ -72,8 +72,7 @@ const eventSelect = { seq: true, runId: true, source: true, eventType: true, lev
 
 /**
  * A task, its runs (one per target, with the devices each run will lock), the
- * "submitted" event (seq 1) and a dispatch job per run keyed by run id (the
- * same job key as enqueueDispatch), in one statement.
+ * "submitted" event (seq 1) and a dispatch job per run, in one statement.
  */
 const SUBMIT = prepared(
   "tasks-submit",
@@ -92,9 +91,7 @@ const SUBMIT = prepared(
      INSERT INTO task_events (task_id, seq, source, event_type, level, message, details, occurred_at)
      SELECT id, 1, 'manager', 'submitted', 'info', $24, $26::jsonb, now() FROM t
    )
-   SELECT count(graphile_worker.add_job($25, json_build_object('runId', r.id), max_attempts := 1,
-                                        job_key := 'run:' || r.id::text, job_key_mode := 'replace'))::int AS jobs
-     FROM r`,
+   SELECT count(${dispatchJobSql("r.id", "$25")})::int AS jobs FROM r`,
 );
 
 export function createTaskService({ db, pool, bus, log, settings }: { db: Db; pool: pg.Pool; bus: Bus; log: Logger; settings: SettingsService }) {
